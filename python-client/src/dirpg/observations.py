@@ -1,7 +1,8 @@
 """Observation spaces to protocol tensors: specs at startup, little-endian row-major bytes per state.
 
 Supported: ``Box`` (uint8, int64, float32, float64; other integer/bool dtypes are widened to int64 or uint8),
-``Discrete`` (an int64 scalar, shape []), and a ``Dict`` of those (one tensor per key, in the Dict's key order).
+``Discrete`` (an int64 scalar, shape []), and a ``Dict`` of those (one tensor per key: ``first_keys`` first, then
+the Dict's key order, which Gymnasium sorts).
 A top-level Box or Discrete becomes one tensor named "obs". MiniGrid's text "mission" is dropped. Anything else
 raises ValueError at startup, naming the unsupported space.
 """
@@ -57,9 +58,11 @@ def _field(name: str, key: str | None, space: spaces.Space) -> _Field:
 class ObservationEncoder:
     """Turns observations of one observation space into protocol tensors."""
 
-    def __init__(self, space: spaces.Space, drop_keys: tuple[str, ...] = ()):
+    def __init__(self, space: spaces.Space, drop_keys: tuple[str, ...] = (), first_keys: tuple[str, ...] = ()):
         if isinstance(space, spaces.Dict):
-            self._fields = [_field(k, k, s) for k, s in space.spaces.items() if k not in drop_keys]
+            keys = [k for k in first_keys if k in space.spaces]
+            keys += [k for k in space.spaces if k not in keys and k not in drop_keys]
+            self._fields = [_field(k, k, space.spaces[k]) for k in keys]
         else:
             self._fields = [_field("obs", None, space)]
 

@@ -60,6 +60,13 @@ MAX_STEP_REWARD = GOAL_REWARD
 PAPER_ENV_KWARGS = {"max_steps": 100, "see_through_walls": True}
 
 
+def require_multiroom(env_id: str) -> None:
+    """Raises ValueError unless ``env_id`` is registered with a MultiRoomEnv entry point (checked before make)."""
+    creator = gym.envs.registration.load_env_creator(gym.spec(env_id).entry_point)
+    if not (isinstance(creator, type) and issubclass(creator, MultiRoomEnv)):
+        raise ValueError(f"the paper reward needs a MiniGrid MultiRoom env; '{env_id}' makes {creator}")
+
+
 class PaperRewardMultiRoom(gym.Wrapper):
     """MultiRoom with the paper's reward (see the module docstring). Stateless beyond the wrapped env."""
 

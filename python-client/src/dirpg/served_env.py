@@ -60,6 +60,8 @@ class ServedEnvironment:
         kwargs.update(env_kwargs or {})
         self._kwargs = kwargs
         self._paper = paper_reward_variant
+        if paper_reward_variant:
+            paper_reward.require_multiroom(env_id)
         env = self._make()
         if not isinstance(env.action_space, spaces.Discrete) or env.action_space.start != 0:
             raise ValueError(f"env '{env_id}' has action space {env.action_space}; only Discrete(n) from 0 is served")
@@ -75,7 +77,8 @@ class ServedEnvironment:
         self.legal_mask = _mask_bits(legal)
         self._is_minigrid = isinstance(env.unwrapped, MiniGridEnv)
         self._encoder = ObservationEncoder(env.observation_space,
-                                           drop_keys=("mission",) if self._is_minigrid else ())
+                                           drop_keys=("mission",) if self._is_minigrid else (),
+                                           first_keys=("image", "direction") if self._is_minigrid else ())
         if snapshot == "minigrid" and not self._is_minigrid:
             raise ValueError(f"snapshot mode 'minigrid' needs a MiniGrid env; '{env_id}' is not one")
         self._snapshot_mode = snapshot
