@@ -10,7 +10,6 @@ import pytest
 from minigrid.core.world_object import Door
 
 from dirpg import paper_reward
-from dirpg.envclient import RemoteEnv
 from dirpg.served_env import ServedEnvironment
 from conftest import KEY, MULTIROOM
 

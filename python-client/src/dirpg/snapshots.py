@@ -12,8 +12,9 @@ Two formats, chosen per episode at reset:
   Restoring takes a cached template env for the layout (unpickled once per layout per process) and sets the
   dynamic state; a lock per template serialises steps on it.
 
-Measured on this machine (MultiRoom-N6, restore + step + capture per step, see ``dirpg.bench_env``): the
-MiniGrid format is the faster one, so ``auto`` uses it wherever it applies.
+Measured on a 2-core machine (MultiRoom-N6, decode + restore + step + capture + sign per step, observation
+included, ``python -m dirpg.bench_env``): generic 0.30 ms/step, MiniGrid 0.115 ms/step (bare env.step 0.086 ms).
+The MiniGrid format is the faster one, so ``auto`` uses it wherever it applies.
 
 All payloads are unpickled only after the token's HMAC has verified (dirpg.tokens).
 """
