@@ -1,0 +1,173 @@
+package org.dirpg.policy.dl4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.dirpg.env.State;
+import org.dirpg.policy.Policy;
+import org.dirpg.policy.WeightedStep;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The paper's MiniGrid policy pi_theta(a | s) (App. C.3) as a DL4J {@link ComputationGraph}
+ * ({@link MiniGridNetwork}), masked to each state's legal actions. Observations follow {@link MiniGridObservation}.
+ *
+ * <p>{@link #addGradient} returns the gradient of the surrogate {@code sum_i w_i log pi(a_i | s_i)} (eq. (10) for
+ * DirPG, where a_opt's steps carry negative weights) in one batched forward and backward pass: the exact gradient
+ * with respect to the logits, {@code w_i (onehot(a_i) - pi(.|s_i))} over the legal actions, is fed to the graph as
+ * its output error. This avoids DL4J's LossMCXENT, whose gradient {@code p - y} is wrong for signed, unnormalised
+ * labels {@code y = w onehot(a)} (the correct one is {@code p sum(y) - y}).
+ *
+ * <p>Call order as in {@link Policy}. Not thread-safe: the graph keeps its activations between the forward and
+ * backward pass.
+ */
+public final class MiniGridConvPolicy implements Policy {
+    private final ComputationGraph graph;
+    private final DataType dataType;
+    private final int numParameters;
+
+    /** A policy in single precision whose initial weights are a function of {@code seed}. */
+    public MiniGridConvPolicy(long seed) {
+        this(seed, DataType.FLOAT);
+    }
+
+    /** A policy in {@code dataType} (FLOAT or DOUBLE) whose initial weights are a function of {@code seed}. */
+    public MiniGridConvPolicy(long seed, DataType dataType) {
+        this(MiniGridNetwork.create(seed, dataType));
+    }
+
+    private MiniGridConvPolicy(ComputationGraph graph) {
+        this.graph = graph;
+        this.dataType = graph.params().dataType();
+        this.numParameters = Math.toIntExact(graph.numParams());
+        if (graph.getNumInputArrays() != 2 || graph.getNumOutputArrays() != 1) {
+            throw new IllegalArgumentException("expected a MiniGrid network with 2 inputs and 1 output, got "
+                    + graph.getNumInputArrays() + " inputs and " + graph.getNumOutputArrays() + " outputs");
+        }
+    }
+
+    /** Restores a policy written by {@link #save(Path)}. */
+    public static MiniGridConvPolicy load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no policy checkpoint at " + file);
+        }
+        return new MiniGridConvPolicy(ModelSerializer.restoreComputationGraph(file.toFile(), false));
+    }
+
+    /** Writes the network (configuration and parameters, no updater state) to {@code file}. */
+    public void save(Path file) throws IOException {
+        ModelSerializer.writeModel(graph, file.toFile(), false);
+    }
+
+    /** The floating-point type of the network's parameters and activations. */
+    public DataType dataType() {
+        return dataType;
+    }
+
+    @Override
+    public int numActions() {
+        return MiniGridNetwork.NUM_ACTIONS;
+    }
+
+    @Override
+    public int numParameters() {
+        return numParameters;
+    }
+
+    @Override
+    public void logProbabilities(State state, double[] out) {
+        logProbabilities(List.of(state), new double[][] {out});
+    }
+
+    /** All rows in one {@code output()} call of the graph. */
+    @Override
+    public void logProbabilities(List<State> states, double[][] out) {
+        if (out.length < states.size()) {
+            throw new IllegalArgumentException("output has " + out.length + " rows for " + states.size() + " states");
+        }
+        if (states.isEmpty()) {
+            return;
+        }
+        double[][] logits = logits(states);
+        for (int i = 0; i < states.size(); i++) {
+            MaskedLogSoftmax.logSoftmax(logits[i], legalActions(states.get(i), i), out[i]);
+        }
+    }
+
+    @Override
+    public void addGradient(List<WeightedStep> steps, double[] gradient) {
+        if (gradient.length != numParameters) {
+            throw new IllegalArgumentException("gradient has length " + gradient.length + ", the policy has "
+                    + numParameters + " parameters");
+        }
+        if (steps.isEmpty()) {
+            return;
+        }
+        List<double[]> features = new ArrayList<>(steps.size());
+        for (WeightedStep step : steps) {
+            if (!Double.isFinite(step.weight())) {
+                throw new IllegalArgumentException("step weight must be finite, got " + step.weight());
+            }
+            features.add(step.state().features());
+        }
+        INDArray[] inputs = MiniGridObservation.toInputs(features, dataType);
+        Map<String, INDArray> activations = graph.feedForward(inputs, true, false);
+        double[][] logits = activations.get(MiniGridNetwork.LOGITS).toDoubleMatrix();
+        double[] outputError = new double[steps.size() * numActions()];
+        double[] row = new double[numActions()];
+        for (int i = 0; i < steps.size(); i++) {
+            WeightedStep step = steps.get(i);
+            java.util.Arrays.fill(row, 0.0);
+            MaskedLogSoftmax.addLogProbabilityGradient(logits[i], legalActions(step.state(), i), step.action(),
+                    step.weight(), row);
+            System.arraycopy(row, 0, outputError, i * numActions(), numActions());
+        }
+        // DL4J back-propagates dL/d(output); feeding d(surrogate)/d(logits) yields d(surrogate)/d(theta).
+        INDArray epsilon = Nd4j.create(outputError, new long[] {steps.size(), numActions()}, 'c').castTo(dataType);
+        Gradient g = graph.backpropGradient(epsilon);
+        double[] flat = g.gradient().toDoubleVector();
+        for (int k = 0; k < numParameters; k++) {
+            gradient[k] += flat[k];
+        }
+        graph.clearLayersStates();
+    }
+
+    @Override
+    public double[] parameters() {
+        return graph.params().toDoubleVector();
+    }
+
+    @Override
+    public void setParameters(double[] theta) {
+        if (theta.length != numParameters) {
+            throw new IllegalArgumentException("theta has length " + theta.length + ", the policy has "
+                    + numParameters + " parameters");
+        }
+        graph.setParams(Nd4j.createFromArray(theta).castTo(dataType).reshape(1, numParameters));
+    }
+
+    private double[][] logits(List<State> states) {
+        List<double[]> features = new ArrayList<>(states.size());
+        for (State s : states) {
+            features.add(s.features());
+        }
+        INDArray[] inputs = MiniGridObservation.toInputs(features, dataType);
+        return graph.output(false, inputs)[0].toDoubleMatrix();
+    }
+
+    private long legalActions(State state, int row) {
+        long legal = state.legalActions();
+        if (legal == 0) {
+            throw new IllegalArgumentException("state " + row + " is terminal (no legal actions): pi(.|s) is undefined");
+        }
+        return legal;
+    }
+}

@@ -1,0 +1,40 @@
+package org.dirpg.search;
+
+/**
+ * Settings of one DirPG search (Algorithms 1 and 2).
+ *
+ * @param epsilon    eps of eq. (6): sign and size of the pull towards high (eps > 0) or low (eps < 0) return;
+ *                   non-zero and finite
+ * @param priority   the queue order after a_opt
+ * @param alpha      the weight of the return-to-go bound in the A* priority, in [0, 1]
+ * @param budget     the interaction budget, the a_opt rollout included (REFERENCE.md); a_opt is always completed
+ * @param earlyStop  stop at the first candidate that strictly improves on D(a_opt) (Algorithm 1, line 9)
+ * @param prune      discard regions whose bound G + eps (L + U) cannot beat the best D found (needs bounds)
+ */
+public record SearchConfig(double epsilon, Priority priority, double alpha, long budget, boolean earlyStop,
+                           boolean prune) {
+    public SearchConfig {
+        if (epsilon == 0 || !Double.isFinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be a non-zero finite number (eq. 10 divides by it), got " + epsilon);
+        }
+        if (priority == null) {
+            throw new IllegalArgumentException("priority must be GUMBEL or ASTAR");
+        }
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+        if (budget < 1) {
+            throw new IllegalArgumentException("budget must be at least 1 interaction, got " + budget);
+        }
+    }
+
+    /** Gumbel-only priority, no pruning. */
+    public static SearchConfig gumbel(double epsilon, long budget, boolean earlyStop) {
+        return new SearchConfig(epsilon, Priority.GUMBEL, 0.0, budget, earlyStop, false);
+    }
+
+    /** The A* sampling priority with pruning. */
+    public static SearchConfig astar(double epsilon, double alpha, long budget, boolean earlyStop) {
+        return new SearchConfig(epsilon, Priority.ASTAR, alpha, budget, earlyStop, true);
+    }
+}

@@ -1,0 +1,86 @@
+package org.dirpg.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.dirpg.env.Environment;
+import org.dirpg.env.State;
+import org.dirpg.env.Transition;
+import org.dirpg.gumbel.Gumbels;
+import org.dirpg.policy.Policy;
+
+/**
+ * One trajectory sampled from pi_theta on an episode's tree (eq. 1), with its rewards and the interactions it cost.
+ *
+ * @param states       s_0 .. s_{T-1}, the states actions were taken in
+ * @param actions      a_0 .. a_{T-1}
+ * @param rewards      r_0 .. r_{T-1}
+ * @param finalState   s_T
+ * @param interactions interactions spent
+ */
+public record Rollout(List<State> states, int[] actions, double[] rewards, State finalState, long interactions) {
+
+    /** The return R = sum_t r_t. */
+    public double totalReturn() {
+        double r = 0;
+        for (double x : rewards) {
+            r += x;
+        }
+        return r;
+    }
+
+    /** Rewards-to-go: G_t = sum_{t' >= t} r_t'. */
+    public double[] rewardsToGo() {
+        double[] g = new double[rewards.length];
+        double acc = 0;
+        for (int t = rewards.length - 1; t >= 0; t--) {
+            acc += rewards[t];
+            g[t] = acc;
+        }
+        return g;
+    }
+
+    /**
+     * Samples a trajectory from {@code start} with actions a_t ~ pi(. | s_t), for at most {@code maxSteps} steps
+     * (a safety limit; environments end their own episodes).
+     */
+    /**
+     * Samples until the trajectory ends in a feasible terminal (rejection sampling from Pi restricted to feasible
+     * trajectories, the same distribution as the search's a_opt); interactions of rejected tries are counted.
+     */
+    public static Rollout sampleFeasible(Environment env, Policy policy, State start, RandomGenerator rng, int maxSteps) {
+        long spent = 0;
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            Rollout r = sample(env, policy, start, rng, maxSteps);
+            spent += r.interactions();
+            if (r.finalState().isFeasible()) {
+                return new Rollout(r.states(), r.actions(), r.rewards(), r.finalState(), spent);
+            }
+        }
+        throw new IllegalStateException(env.spec().id() + ": 10000 sampled trajectories in a row were infeasible");
+    }
+
+    public static Rollout sample(Environment env, Policy policy, State start, RandomGenerator rng, int maxSteps) {
+        List<State> states = new ArrayList<>();
+        List<Integer> actions = new ArrayList<>();
+        List<Double> rewards = new ArrayList<>();
+        double[] logp = new double[policy.numActions()];
+        long spent = 0;
+        State s = start;
+        while (!s.isTerminal()) {
+            if (states.size() >= maxSteps) {
+                throw new IllegalStateException(env.spec().id() + ": episode did not end within " + maxSteps + " steps");
+            }
+            policy.logProbabilities(s, logp);
+            int a = Gumbels.sampleFromSubset(logp, s.legalActions(), rng);
+            Transition t = env.step(s, a);
+            states.add(s);
+            actions.add(a);
+            rewards.add(t.reward());
+            spent += t.interactions();
+            s = t.next();
+        }
+        return new Rollout(List.copyOf(states), actions.stream().mapToInt(Integer::intValue).toArray(),
+                rewards.stream().mapToDouble(Double::doubleValue).toArray(), s, spent);
+    }
+}
