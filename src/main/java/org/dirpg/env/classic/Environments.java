@@ -1,0 +1,142 @@
+package org.dirpg.env.classic;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.dirpg.env.Environment;
+
+/**
+ * The registry of native environments: an id such as {@code "DeepSea-v0"} and string options (as they arrive from the
+ * command line or the environment protocol's {@code options}) make an environment. Unknown ids, unknown option names
+ * and unparsable values are rejected with an {@link IllegalArgumentException} listing what is known.
+ */
+public final class Environments {
+    private record Entry(List<String> options, Function<Options, Environment> factory) {
+    }
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        REGISTRY.put(DeepSea.ID, new Entry(List.of("size", "sigma", "quadratureNodes"),
+                o -> new DeepSea(o.getInt("size", 5), o.getDouble("sigma", 1.0), o.getInt("quadratureNodes", 20))));
+        REGISTRY.put(SpanningTreeBandit.ID, new Entry(List.of("nodes", "seed", "mu"), Environments::bandit));
+        REGISTRY.put(GaussianChoice.ID, new Entry(List.of("mean", "sd", "quadratureNodes"),
+                o -> new GaussianChoice(o.getDouble("mean", 0.0), o.getDouble("sd", 1.0), o.getInt("quadratureNodes", 20))));
+        REGISTRY.put(CoinTree.ID, new Entry(List.of("depth", "actions", "seed"),
+                o -> new CoinTree(o.getInt("depth", 3), o.getInt("actions", 3), o.getLong("seed", 0L))));
+    }
+
+    private Environments() {
+    }
+
+    /** The registered ids, in registration order. */
+    public static List<String> ids() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    /** The option names environment {@code id} accepts. */
+    public static List<String> optionNames(String id) {
+        return entry(id).options();
+    }
+
+    /** Environment {@code id} with its default options. */
+    public static Environment make(String id) {
+        return make(id, Map.of());
+    }
+
+    /** Environment {@code id} configured by {@code options} (option name to value; absent names take defaults). */
+    public static Environment make(String id, Map<String, String> options) {
+        Entry entry = entry(id);
+        for (String name : options.keySet()) {
+            if (!entry.options().contains(name)) {
+                throw new IllegalArgumentException("unknown option '" + name + "' for " + id + "; known options: "
+                        + String.join(", ", entry.options()));
+            }
+        }
+        return entry.factory().apply(new Options(id, options));
+    }
+
+    private static Entry entry(String id) {
+        Entry entry = REGISTRY.get(id);
+        if (entry == null) {
+            throw new IllegalArgumentException("unknown environment id '" + id + "'; known ids: " + String.join(", ", REGISTRY.keySet()));
+        }
+        return entry;
+    }
+
+    private static Environment bandit(Options o) {
+        int nodes = o.getInt("nodes", 6);
+        String mu = o.values.get("mu");
+        if (mu == null) {
+            return SpanningTreeBandit.complete(nodes, o.getLong("seed", 0L));
+        }
+        if (o.values.containsKey("seed")) {
+            throw new IllegalArgumentException(SpanningTreeBandit.ID + ": give either option mu or option seed, not both");
+        }
+        String[] parts = mu.split(",");
+        double[] values = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            values[i] = o.parseDouble("mu", parts[i].trim());
+        }
+        return new SpanningTreeBandit(nodes, SpanningTreeBandit.completeGraph(nodes), values);
+    }
+
+    /** String options with typed, validated access. */
+    private static final class Options {
+        private final String id;
+        private final Map<String, String> values;
+
+        Options(String id, Map<String, String> values) {
+            this.id = id;
+            this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        }
+
+        int getInt(String name, int fallback) {
+            String v = values.get(name);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(id + ": option " + name + " must be an integer, got '" + v + "'");
+            }
+        }
+
+        long getLong(String name, long fallback) {
+            String v = values.get(name);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(id + ": option " + name + " must be a 64-bit integer, got '" + v + "'");
+            }
+        }
+
+        double getDouble(String name, double fallback) {
+            String v = values.get(name);
+            return v == null ? fallback : parseDouble(name, v.trim());
+        }
+
+        double parseDouble(String name, String v) {
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(id + ": option " + name + " must be a number, got '" + v + "'");
+            }
+        }
+    }
+
+    /** The option names of every id, for help texts: "DeepSea-v0: size, sigma, quadratureNodes". */
+    public static Set<String> describe() {
+        Set<String> out = new TreeSet<>();
+        REGISTRY.forEach((id, e) -> out.add(id + ": " + String.join(", ", e.options())));
+        return out;
+    }
+}
