@@ -18,10 +18,12 @@ import java.util.concurrent.TimeUnit;
 public final class EnvironmentServer implements AutoCloseable {
     private final Server server;
     private final HealthStatusManager health;
+    private final int port;
 
     private EnvironmentServer(Server server, HealthStatusManager health) {
         this.server = server;
         this.health = health;
+        this.port = server.getPort();
     }
 
     /**
@@ -42,9 +44,9 @@ public final class EnvironmentServer implements AutoCloseable {
         return new EnvironmentServer(server, health);
     }
 
-    /** The port the server listens on. */
+    /** The port the server listens (or listened) on. */
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     /** Stops accepting calls and waits up to 5 s for calls in flight. */
