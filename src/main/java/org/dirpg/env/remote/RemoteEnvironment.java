@@ -109,7 +109,14 @@ public final class RemoteEnvironment implements Environment {
     public CompletableFuture<State> resetAsync(long seed) {
         ResetEnvironmentRequest request = ResetEnvironmentRequest.newBuilder().setEnvId(envId).setSeed(seed).build();
         return caller.call("ResetEnvironment(" + envId + ", seed " + seed + ")", stub -> stub.resetEnvironment(request))
-                .thenApply(r -> RemoteState.of(envId, spec.featureSize(), r.getState()));
+                .thenApply(r -> {
+                    try {
+                        return RemoteState.of(envId, spec.featureSize(), r.getState());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalStateException(envId + ": the server returned an invalid reset state: "
+                                + e.getMessage(), e);
+                    }
+                });
     }
 
     @Override
