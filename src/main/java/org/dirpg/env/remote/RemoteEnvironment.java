@@ -181,7 +181,8 @@ public final class RemoteEnvironment implements Environment {
         for (StepResult r : response.getResultsList()) {
             try {
                 RemoteState next = RemoteState.of(envId, spec.featureSize(), r.getNext());
-                out.add(Transition.of(next, r.getReward(), r.getTerminated(), r.getTruncated()));
+                int interactions = r.hasInteractions() ? r.getInteractions() : 1;
+                out.add(new Transition(next, r.getReward(), r.getTerminated(), r.getTruncated(), interactions));
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(envId + ": the server returned an invalid step result: "
                         + e.getMessage(), e);

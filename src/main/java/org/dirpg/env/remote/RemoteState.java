@@ -15,15 +15,19 @@ public final class RemoteState implements org.dirpg.env.State {
     private final long legalActions;
     private final boolean terminal;
     private final double upperBound;
+    private final double lowerBound;
+    private final boolean feasible;
 
     RemoteState(String envId, ByteString token, double[] features, long legalActions, boolean terminal,
-                double upperBound) {
+                double upperBound, double lowerBound, boolean feasible) {
         this.envId = envId;
         this.token = token;
         this.features = features;
         this.legalActions = legalActions;
         this.terminal = terminal;
         this.upperBound = upperBound;
+        this.lowerBound = lowerBound;
+        this.feasible = feasible;
     }
 
     /**
@@ -44,7 +48,12 @@ public final class RemoteState implements org.dirpg.env.State {
                     + Long.toBinaryString(v.getLegalActions()));
         }
         double bound = v.getTerminal() ? 0.0 : v.getHasBound() ? v.getReturnToGoUpperBound() : Double.POSITIVE_INFINITY;
-        return new RemoteState(envId, v.getStateToken(), f, v.getLegalActions(), v.getTerminal(), bound);
+        double lower = v.getTerminal() ? 0.0 : v.getHasLowerBound() ? v.getReturnToGoLowerBound() : Double.NEGATIVE_INFINITY;
+        if (v.getInfeasible() && !v.getTerminal()) {
+            throw new IllegalArgumentException(envId + ": server marked a non-terminal state infeasible");
+        }
+        return new RemoteState(envId, v.getStateToken(), f, v.getLegalActions(), v.getTerminal(), bound, lower,
+                !v.getInfeasible());
     }
 
     /** The environment this state belongs to. */
@@ -75,6 +84,16 @@ public final class RemoteState implements org.dirpg.env.State {
     @Override
     public double returnToGoUpperBound() {
         return upperBound;
+    }
+
+    @Override
+    public double returnToGoLowerBound() {
+        return lowerBound;
+    }
+
+    @Override
+    public boolean isFeasible() {
+        return feasible;
     }
 
     @Override

@@ -138,8 +138,12 @@ public final class EnvironmentServiceImpl extends EnvironmentServiceGrpc.Environ
         if (!Double.isFinite(t.reward())) {
             throw new EnvironmentFailure(id + " returned the non-finite reward " + t.reward() + " for item " + item, null);
         }
-        return StepResult.newBuilder().setNext(view(env, t.next())).setReward(t.reward())
-                .setTerminated(t.terminated()).setTruncated(t.truncated()).build();
+        StepResult.Builder b = StepResult.newBuilder().setNext(view(env, t.next())).setReward(t.reward())
+                .setTerminated(t.terminated()).setTruncated(t.truncated());
+        if (t.interactions() != 1) {
+            b.setInteractions(t.interactions());
+        }
+        return b.build();
     }
 
     private StateView view(EncodableEnvironment env, State state) {
@@ -155,6 +159,11 @@ public final class EnvironmentServiceImpl extends EnvironmentServiceGrpc.Environ
             if (spec.providesBound() && Double.isFinite(bound)) {
                 v.setReturnToGoUpperBound(bound).setHasBound(true);
             }
+            double lower = state.returnToGoLowerBound();
+            if (Double.isFinite(lower)) {
+                v.setReturnToGoLowerBound(lower).setHasLowerBound(true);
+            }
+            v.setInfeasible(state.isTerminal() && !state.isFeasible());
             return v.build();
         } catch (RuntimeException e) {
             throw new EnvironmentFailure(spec.id() + " produced a state the protocol cannot carry: " + e.getMessage(), e);

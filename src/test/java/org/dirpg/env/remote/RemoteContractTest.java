@@ -66,4 +66,30 @@ class RemoteContractTest {
             RemoteEnvironmentTest.assertSameWalks(local, remote, 15, 3);
         }
     }
+
+    /**
+     * The protocol carries everything the search uses (feasibility, both bounds, the interaction cost of a step), so a
+     * DirPG search over the remote environment finds what the in-process search finds, interaction for interaction.
+     */
+    @ParameterizedTest
+    @MethodSource("ids")
+    void remoteSearchEqualsInProcessSearch(String id) {
+        try (RemoteEnvironment remote = connect(id); Environment local = Environments.make(id)) {
+            org.dirpg.policy.Policy policy = org.dirpg.policy.Policies.create("linear", local.spec(), 0.5, 3L);
+            for (org.dirpg.search.SearchConfig config : List.of(
+                    org.dirpg.search.SearchConfig.gumbel(1.0, 40, false),
+                    new org.dirpg.search.SearchConfig(-1.0, org.dirpg.search.Priority.ASTAR, 0.0, 40, false, true))) {
+                org.dirpg.estimator.DirectPolicyGradient dirpg = new org.dirpg.estimator.DirectPolicyGradient(config);
+                for (long seed = 0; seed < 5; seed++) {
+                    org.dirpg.estimator.SearchResult a = dirpg.search(local, policy, local.reset(seed), seed);
+                    org.dirpg.estimator.SearchResult b = dirpg.search(remote, policy, remote.reset(seed), seed);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(a.aOpt().actions(), b.aOpt().actions());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(a.aDir().actions(), b.aDir().actions());
+                    assertEquals(a.aDir().d(), b.aDir().d(), 1e-12);
+                    assertEquals(a.candidates(), b.candidates(), id + " seed " + seed);
+                    assertEquals(a.interactions(), b.interactions(), id + " seed " + seed);
+                }
+            }
+        }
+    }
 }
