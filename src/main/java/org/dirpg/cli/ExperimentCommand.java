@@ -9,13 +9,17 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.dirpg.experiment.BanditExperiment;
 import org.dirpg.experiment.DeepSeaExperiment;
 import org.dirpg.experiment.GaussianChoiceExperiment;
+import org.dirpg.experiment.MiniGridExperiment;
+import org.dirpg.search.Priority;
+import org.dirpg.train.TrainSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code dirpg experiment}: the paper's figures at a scale chosen on the command line. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Reproduce the paper's figures (CSV + PNG).",
-        subcommands = {ExperimentCommand.Bandit.class, ExperimentCommand.DeepSeaSweep.class, ExperimentCommand.Gaussian.class})
+        subcommands = {ExperimentCommand.Bandit.class, ExperimentCommand.DeepSeaSweep.class, ExperimentCommand.Gaussian.class,
+                ExperimentCommand.MiniGrid.class})
 public final class ExperimentCommand implements Runnable {
     @Override
     public void run() {
@@ -113,6 +117,50 @@ public final class ExperimentCommand implements Runnable {
                 System.out.printf("eps %5.2f: argmax_p l(p, eps) = %.2f%n", epsilons[i], argmax[i]);
             }
             System.out.println("wrote " + out.resolve("gaussian_choice.csv") + " and gaussian_choice.png ");
+            return 0;
+        }
+    }
+
+    @Command(name = "minigrid", mixinStandardHelpOptions = true,
+            description = "Fig. 3a-c on a remote MiniGrid env: DirPG per alpha vs REINFORCE and CEM; a frozen-policy search.")
+    static final class MiniGrid implements Callable<Integer> {
+        @Option(names = "--remote", split = ",", required = true, description = "Env server endpoints host:port[,...].")
+        List<String> remote;
+        @Option(names = "--env", defaultValue = "MiniGrid-MultiRoom-N6-v0", description = "Served env id. Default: ${DEFAULT-VALUE}.")
+        String env;
+        @Option(names = "--alphas", split = ",", description = "A* alphas for DirPG. Default: 0,0.2,1.")
+        double[] alphas = {0.0, 0.2, 1.0};
+        @Option(names = "--updates", defaultValue = "5", description = "Updates (maps) per run. Default: ${DEFAULT-VALUE}.")
+        long updates;
+        @Option(names = "--budget", defaultValue = "3000", description = "Interactions per map (paper: 3000). Default: ${DEFAULT-VALUE}.")
+        long budget;
+        @Option(names = "--max-steps", defaultValue = "100", description = "Rollout length for REINFORCE/CEM (paper: 100). Default: ${DEFAULT-VALUE}.")
+        int maxSteps;
+        @Option(names = "--frozen-maps", defaultValue = "3", description = "Maps searched with the frozen policy (Fig. 3c). Default: ${DEFAULT-VALUE}.")
+        int frozenMaps;
+        @Option(names = "--searches-in-flight", defaultValue = "1", description = "DirPG maps searched concurrently. Default: ${DEFAULT-VALUE}.")
+        int searchesInFlight;
+        @Option(names = "--seed", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
+        long seed;
+        @Option(names = "--out", defaultValue = "runs/experiment-minigrid", description = "Output directory. Default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            for (double a : alphas) {
+                if (!(a >= 0 && a <= 1)) {
+                    throw new IllegalArgumentException("--alphas: every alpha must be in [0, 1], got " + a);
+                }
+            }
+            TrainSettings base = TrainSettings.builder().envId(env).remoteEndpoints(remote).priority(Priority.ASTAR)
+                    .budget(budget).earlyStop(false).updates(updates).maxSteps(maxSteps).seed(seed)
+                    .searchesInFlight(searchesInFlight).rollouts(30).elites(2).build();
+            List<MiniGridExperiment.FrozenSearch> frozen = MiniGridExperiment.run(base, alphas, frozenMaps, out, System.err::println);
+            for (MiniGridExperiment.FrozenSearch f : frozen) {
+                System.out.printf("frozen policy, alpha %.2f: %.1f complete candidates per map, mean return %.2f, best %.2f%n",
+                        f.alpha(), f.meanCandidates(), f.meanReturn(), f.bestReturn());
+            }
+            System.out.println("wrote " + out + "/minigrid_training.csv, minigrid_frozen.csv and three PNGs");
             return 0;
         }
     }
