@@ -26,8 +26,13 @@ public final class ExperimentCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
+    /** A progress bar on a terminal; on a pipe or log file, a bar that draws nothing (it would flood the log). */
     static ProgressBar bar(String name, long max) {
-        return new ProgressBarBuilder().setTaskName(name).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+        ProgressBarBuilder b = new ProgressBarBuilder();
+        if (System.console() == null) {
+            b.setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> { }));
+        }
+        return b.setTaskName(name).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500).continuousUpdate().build();
     }
 
@@ -116,7 +121,7 @@ public final class ExperimentCommand implements Runnable {
             for (int i = 0; i < epsilons.length; i++) {
                 System.out.printf("eps %5.2f: argmax_p l(p, eps) = %.2f%n", epsilons[i], argmax[i]);
             }
-            System.out.println("wrote " + out.resolve("gaussian_choice.csv") + " and gaussian_choice.png ");
+            System.out.println("wrote " + out.resolve("gaussian_choice.csv") + " and gaussian_choice.png");
             return 0;
         }
     }

@@ -73,7 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private ProgressBar progress(TrainSettings settings) {
-        if (noProgress || json) {
+        if (noProgress || json || System.console() == null) {
             return null;
         }
         return new ProgressBarBuilder().setTaskName("train").setInitialMax(settings.updates())
