@@ -9,7 +9,7 @@ Registration: importing this module registers ``dirpg/DeepSea-v0``, ``dirpg/Span
 ``dirpg/GaussianChoice-v0`` and ``dirpg/CoinTree-v0`` (the Java server's native environments), so
 ``gymnasium.make("dirpg/DeepSea-v0", address="127.0.0.1:50051")`` works (the address defaults to
 ``$DIRPG_ADDRESS``); ``gymnasium.make("dirpg.gym_env:dirpg/DeepSea-v0")`` imports this module on the way.
-``register_served(address)`` registers every environment a server lists, as ``dirpg/<env id>``.
+``register_served(address)`` registers every environment a server lists, as ``dirpg/<env id>`` (see gym_id).
 
 Illegal actions: the legal actions of the current state are ``info["legal_actions"]`` (an int8 mask of length
 ``action_space.n``, the form ``Discrete.sample(mask=...)`` takes) and ``action_masks()``. Stepping an action
@@ -204,8 +204,9 @@ class DirpgEnv(gym.Env):
 
 
 def gym_id(env_id: str) -> str:
-    """The Gymnasium id under which a served env id is registered: ``dirpg/<env id>``."""
-    return f"{NAMESPACE}/{env_id}"
+    """The Gymnasium id under which a served env id is registered: ``dirpg/<env id>``, a namespace of the served
+    id joined by '-' (Gymnasium ids hold one namespace): "ALE/Pong-v5" -> "dirpg/ALE-Pong-v5"."""
+    return f"{NAMESPACE}/{env_id.replace('/', '-')}"
 
 
 def register(env_id: str, address: str | None = None) -> str:
@@ -213,8 +214,6 @@ def register(env_id: str, address: str | None = None) -> str:
 
     Registering an id again with another address replaces the registration.
     """
-    if env_id.count("/"):
-        raise ValueError(f"served env id '{env_id}' contains '/'; Gymnasium ids allow one namespace only")
     gid = gym_id(env_id)
     kwargs = {"env_id": env_id} if address is None else {"env_id": env_id, "address": address}
     existing = gym.registry.get(gid)
