@@ -50,9 +50,9 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
     def ResetEnvironment(self, request, context):
         env = self._env(request.env_id, context)
         if request.HasField("seed"):
-            seed = request.seed
-            if seed < 0:
-                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"reset seed must be >= 0, got {seed}")
+            # The protocol's seed is an int64; Java callers draw from the whole range. Reinterpret it as the
+            # unsigned 64-bit value with the same bits, which Gymnasium's seeding accepts.
+            seed = request.seed & 0xFFFF_FFFF_FFFF_FFFF
         else:
             with self._seed_lock:
                 seed = ServedEnvironment.np_seed(self._seed_rng)
