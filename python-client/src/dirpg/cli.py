@@ -125,7 +125,7 @@ def _run(args) -> None:
                     "observation": [{"name": t.name, "shape": list(t.shape), "dtype": t.dtype} for t in d.observation],
                     "provides_bound": d.provides_bound, "min_reward": d.min_reward, "max_reward": d.max_reward})
         return
-    from dirpg.trainer_client import TrainerClient
+    from dirpg.trainer_client import TrainerClient, build_spec, spec_to_dict
     with TrainerClient(args.address) as client:
         if args.action == "create":
             settings = dict(args.set)
@@ -137,8 +137,8 @@ def _run(args) -> None:
                 if args.env is None:
                     _print(client.resume(checkpoint, **settings))
                 else:
-                    _print(client.resume(checkpoint, args.env, endpoints=args.endpoints,
-                                         env_options=dict(args.option), **settings))
+                    spec = build_spec(args.env, args.endpoints, dict(args.option))
+                    _print(client.resume(checkpoint, spec_to_dict(spec), **settings))
             elif args.env is None:
                 raise SystemExit("dirpg-py runs create: --env is required (unless resuming with --resume)")
             else:
@@ -172,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     except (DirpgError, RemoteEnvError) as e:
         print(f"dirpg-py: {e}", file=sys.stderr)
         return 1
+    except (TypeError, ValueError) as e:  # settings the client rejects before calling the server
+        print(f"dirpg-py: {e}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -78,15 +78,21 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parents[3]
 
 
+JAR_ENV_VAR = "DIRPG_JAR"
+
+
 def java_jar(root: Path | None = None) -> Path:
-    return (root or repo_root()) / "target" / "dirpg.jar"
+    """$DIRPG_JAR if set, else target/dirpg.jar of the repository."""
+    override = os.environ.get(JAR_ENV_VAR)
+    return Path(override) if override else (root or repo_root()) / "target" / "dirpg.jar"
 
 
 def start_java_server(*args: str, jar: Path | None = None, timeout: float = 90.0,
-                      env: dict | None = None) -> ServerProcess:
-    """``java -jar target/dirpg.jar serve --host 127.0.0.1 --port 0 ARGS``."""
+                      env: dict | None = None, cwd: str | None = None) -> ServerProcess:
+    """``java -jar target/dirpg.jar serve --host 127.0.0.1 --port 0 ARGS`` in ``cwd`` (its relative paths, e.g.
+    the checkpoint directory, resolve there)."""
     jar = jar or java_jar()
     if not jar.is_file():
         raise FileNotFoundError(f"{jar} is not built; run mvn -B -q -o package -DskipTests in {jar.parent.parent}")
     command = ["java", "-jar", str(jar), "serve", "--host", "127.0.0.1", "--port", "0", *args]
-    return start(command, JAVA_SERVER_READY, {"OMP_NUM_THREADS": "1", **(env or {})}, timeout)
+    return start(command, JAVA_SERVER_READY, {"OMP_NUM_THREADS": "1", **(env or {})}, timeout, cwd)

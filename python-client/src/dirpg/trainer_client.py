@@ -152,6 +152,17 @@ def build_spec(env_id: str, endpoints: Sequence[str] | str | None = None,
     return spec
 
 
+def spec_from_dict(spec: Mapping) -> pb.RunSpec:
+    """The inverse of spec_to_dict: a RunSpec from a dict with one of native_environment / remote_environment
+    (env_id, options, endpoints) and any settings of SETTINGS."""
+    spec = dict(spec)
+    native, remote = spec.pop("native_environment", None), spec.pop("remote_environment", None)
+    if (native is None) == (remote is None):
+        raise ValueError("a run spec needs exactly one of native_environment and remote_environment")
+    env = native or remote
+    return build_spec(env["env_id"], None if native else env.get("endpoints", []), env.get("options"), **spec)
+
+
 def _legal_mask(mask) -> int:
     if mask is None:
         return 0
@@ -186,12 +197,11 @@ class TrainerClient:
         spec = build_spec(env_id, endpoints, env_options, **settings)
         return Run.from_proto(self._call(self._stub.CreateRun, pb.CreateRunRequest(spec=spec)).run)
 
-    def resume(self, checkpoint: Checkpoint | bytes | str, env_id: str | None = None, *,
-               endpoints: Sequence[str] | str | None = None, env_options: Mapping[str, object] | None = None,
-               **settings) -> Run:
+    def resume(self, checkpoint: Checkpoint | bytes | str, spec: Mapping | None = None, **settings) -> Run:
         """A new run continuing ``checkpoint`` (a Checkpoint or its bytes: sent as bytes; a str: a server-side
-        path). Without ``env_id`` the checkpoint's own settings apply; with it, a full spec is sent (same
-        environment and policy as the checkpoint; typically a larger ``updates``)."""
+        path). With no ``spec`` and no settings the checkpoint's own settings apply. Otherwise ``spec`` (a
+        ``Run.spec`` dict, e.g. ``client.get_run(id).spec``) updated with ``settings`` is sent; it must describe
+        the checkpoint's environment and policy, and ``updates`` counts the checkpoint's updates too."""
         request = pb.CreateRunRequest()
         if isinstance(checkpoint, Checkpoint):
             request.checkpoint_bytes = checkpoint.data
@@ -202,10 +212,11 @@ class TrainerClient:
         else:
             raise TypeError(f"checkpoint must be a Checkpoint, bytes or a server-side path, got "
                             f"{type(checkpoint).__name__}")
-        if env_id is not None:
-            request.spec.CopyFrom(build_spec(env_id, endpoints, env_options, **settings))
-        elif settings or endpoints is not None or env_options is not None:
-            raise TypeError("resume: settings need env_id too (a given spec replaces the checkpoint's whole spec)")
+        if spec is not None:
+            request.spec.CopyFrom(spec_from_dict({**spec, **settings}))
+        elif settings:
+            raise TypeError(f"resume: settings {sorted(settings)} replace the checkpoint's whole spec, so pass "
+                            f"spec= too (e.g. spec=client.get_run(run_id).spec)")
         return Run.from_proto(self._call(self._stub.CreateRun, request).run)
 
     def get_run(self, run_id: str) -> Run:
