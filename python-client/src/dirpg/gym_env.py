@@ -12,16 +12,24 @@ Registration: importing this module registers ``dirpg/DeepSea-v0``, ``dirpg/Span
 ``register_served(address)`` registers every environment a server lists, as ``dirpg/<env id>`` (see gym_id).
 
 Illegal actions: the legal actions of the current state are ``info["legal_actions"]`` (an int8 mask of length
-``action_space.n``, the form ``Discrete.sample(mask=...)`` takes) and ``action_masks()``. Stepping an action
-outside that mask raises ``IllegalActionError`` (a ``ValueError``) with the server's message and leaves the
-current state unchanged, so the episode can continue with a legal action. Nothing is silently replaced, which is
-why ``check_env``'s unmasked random actions only pass on environments whose reset states allow every action, as
-all four Java environments and MiniGrid (served with its full action set) do; environments served with an action
-subset (``--actions``) need masked sampling.
+``action_space.n``, the form ``Discrete.sample(mask=...)`` takes) and ``action_masks()``. What an action outside
+that mask does is the ``illegal_action`` argument:
+
+- ``"raise"`` (default): ``IllegalActionError`` (a ``ValueError``) with the server's message; the current state is
+  unchanged, so the episode can continue with a legal action. Nothing is silently replaced.
+- ``"terminate"``: the episode ends there (the convention of PettingZoo's board games, without a penalty): the
+  step returns the unchanged observation, reward 0.0, ``terminated=True`` and ``info["illegal_action"] = True``;
+  the server is not called.
+
+``gymnasium.utils.env_checker.check_env`` steps unmasked random actions, so with ``"raise"`` it passes only where
+every action is legal in the states it visits (DeepSea, SpanningTreeBandit, GaussianChoice, MiniGrid with its
+full action set); environments with masked reset states (CoinTree: each action is legal with probability 0.6)
+pass it with ``illegal_action="terminate"``. Actions outside ``action_space`` always raise ``ValueError``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import OrderedDict
 from typing import Any
@@ -39,6 +47,7 @@ from dirpg.envserver.service import MAX_MESSAGE_BYTES
 ADDRESS_ENV_VAR = "DIRPG_ADDRESS"
 NAMESPACE = "dirpg"
 JAVA_NATIVE_ENVS = ("DeepSea-v0", "SpanningTreeBandit-v0", "GaussianChoice-v0", "CoinTree-v0")
+ILLEGAL_ACTION_MODES = ("raise", "terminate")
 _SEED_LIMIT = 2**31 - 1  # unseeded resets draw the episode seed from np_random in [0, 2^31 - 1)
 
 
@@ -96,7 +105,8 @@ class DirpgEnv(gym.Env):
 
     ## Action Space
     ``Discrete(num_actions)``. Legal actions per state: ``info["legal_actions"]`` / ``action_masks()``; an
-    illegal action raises ``IllegalActionError`` (a ValueError, the server's message) and changes nothing.
+    illegal action raises ``IllegalActionError`` (a ValueError, the server's message) and changes nothing, or,
+    with ``illegal_action="terminate"``, ends the episode with reward 0.
 
     ## Observation Space
     From the described tensors: a single tensor gives a ``Box``, several a ``Dict`` of ``Box`` by tensor name.
@@ -114,7 +124,8 @@ class DirpgEnv(gym.Env):
 
     ## Arguments
     ``env_id`` (the served id, e.g. "DeepSea-v0"), ``address`` ("host:port"; default ``$DIRPG_ADDRESS``),
-    ``timeout`` (seconds per call), ``render_mode`` (only None: nothing is rendered).
+    ``timeout`` (seconds per call), ``illegal_action`` ("raise" or "terminate", see the module docs),
+    ``render_mode`` (only None: nothing is rendered).
 
     Info (reset and step): ``legal_actions`` (int8 mask), ``state_token`` (bytes), and
     ``return_to_go_upper_bound`` when the environment provides bounds.
@@ -123,7 +134,10 @@ class DirpgEnv(gym.Env):
     metadata = {"render_modes": []}
 
     def __init__(self, env_id: str, address: str | None = None, timeout: float = 30.0,
-                 render_mode: str | None = None):
+                 illegal_action: str = "raise", render_mode: str | None = None):
+        if illegal_action not in ILLEGAL_ACTION_MODES:
+            raise ValueError(f"illegal_action must be one of {ILLEGAL_ACTION_MODES}, got {illegal_action!r}")
+        self.illegal_action = illegal_action
         address = address or os.environ.get(ADDRESS_ENV_VAR)
         if not address:
             raise ValueError(f"DirpgEnv('{env_id}') needs the server's address: pass address='host:port' "
@@ -159,6 +173,13 @@ class DirpgEnv(gym.Env):
             raise gym.error.ResetNeeded(f"{self.env_id}: call reset() before step()")
         if self._state.terminal:
             raise gym.error.ResetNeeded(f"{self.env_id}: the episode has ended; call reset() before step()")
+        if not self.action_space.contains(action):
+            raise ValueError(f"{self.env_id}: action {action!r} is outside the action space {self.action_space}")
+        if self.illegal_action == "terminate" and not (self._state.legal_actions >> int(action)) & 1:
+            self._state = dataclasses.replace(self._state, terminal=True, legal_actions=0)
+            info = self._info(self._state)
+            info["illegal_action"] = True
+            return self._observation(self._state), 0.0, True, False, info
         try:
             result = self._remote.step(self._state.token, int(action))
         except RemoteEnvError as e:
