@@ -14,14 +14,14 @@
 #   fleet.env    the same as shell assignments: DIRPG_ENDPOINTS=..., DIRPG_TRAINER=..., DIRPG_ENV=...
 #   pids, *.log  the processes started and their output
 # ENVSERVER_OPTIONS go to every env server (e.g. --paper-reward --actions 0,1,2,5). The default env is
-# MiniGrid-MultiRoom-N6-v0. Python: $PYTHON or python-client/.venv/bin/python; Java: $JAVA or java, with
+# MiniGrid-MultiRoom-N6-v0. Python: $PYTHON or python-client/.venv/bin/python; Java: $JAVA or java, with $DIRPG_JAR or
 # target/dirpg.jar (build it with mvn -B -q -o package -DskipTests). stop terminates exactly the recorded pids
 # (SIGTERM, then SIGKILL after 10 s) and removes pids.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python="${PYTHON:-$root/python-client/.venv/bin/python}"
 java="${JAVA:-java}"
-jar="$root/target/dirpg.jar"
+jar="${DIRPG_JAR:-$root/target/dirpg.jar}"
 usage() { sed -n '5,7p' "$0" | sed 's/^# //' >&2; exit 2; }
 
 cmd="${1:-}"; [ $# -gt 0 ] && shift
