@@ -12,7 +12,10 @@ import numpy as np
 import pytest
 
 from dirpg import launch
-from dirpg.errors import DirpgError, FailedPrecondition, InvalidArgument, NotFound, error_from_rpc
+
+pytest.importorskip("dirpg.train.v1.trainer_pb2",
+                    reason="no trainer stubs: proto/dirpg/train/v1 is absent or scripts/gen-python-stubs.sh not run")
+from dirpg.errors import FailedPrecondition, InvalidArgument, NotFound, error_from_rpc
 from dirpg.trainer_client import SETTINGS, TrainerClient, build_spec, spec_from_dict, spec_to_dict
 
 DEEPSEA_START = [1.0] + [0.0] * 24  # DeepSea-v0 (N = 5): the one-hot of the top-left cell
