@@ -1,0 +1,182 @@
+"""The ``dirpg-py`` command: env servers, served environments, and trainer runs from the shell.
+
+    dirpg-py envserver --env MiniGrid-MultiRoom-N6-v0 --port 0        (same options as python -m dirpg.envserver)
+    dirpg-py envs list --address HOST:PORT
+    dirpg-py runs create --address HOST:PORT --env DeepSea-v0 --set budget=100 --set updates=50 [--endpoints A,B]
+    dirpg-py runs list|watch|stop|act ...
+
+``--address`` defaults to $DIRPG_ADDRESS. Output is one JSON object per line. A failed call prints the server's
+status code and message to stderr and exits with status 1; a bad command line exits with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import os
+import sys
+
+from google.protobuf.descriptor import FieldDescriptor
+
+from dirpg.errors import DirpgError
+from dirpg.envclient import RemoteEnvError
+
+_BOOL_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _json_default(value):
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _print(value) -> None:
+    def clean(v):  # JSON has no NaN/inf: print them as null
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        return v
+    print(json.dumps(clean(json.loads(json.dumps(value, default=_json_default))), sort_keys=False), flush=True)
+
+
+def _setting(text: str) -> tuple[str, object]:
+    """KEY=VALUE of a RunSpec setting, VALUE converted to the field's type."""
+    from dirpg.train.v1 import trainer_pb2 as pb
+    from dirpg.trainer_client import SETTINGS
+    key, sep, raw = text.partition("=")
+    if not sep or key not in SETTINGS:
+        raise argparse.ArgumentTypeError(f"--set wants KEY=VALUE with KEY one of {list(SETTINGS)}, got '{text}'")
+    field = pb.RunSpec.DESCRIPTOR.fields_by_name[key]
+    try:
+        if field.type == FieldDescriptor.TYPE_BOOL:
+            return key, _BOOL_WORDS[raw.lower()]
+        if field.type in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
+            return key, float(raw)
+        if field.type in (FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_INT64):
+            return key, int(raw)
+    except (KeyError, ValueError):
+        kind = "true/false" if field.type == FieldDescriptor.TYPE_BOOL else "number"
+        raise argparse.ArgumentTypeError(f"--set {key}: '{raw}' is not a {kind}") from None
+    return key, raw
+
+
+def _option(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"--option wants NAME=VALUE, got '{text}'")
+    return key, value
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dirpg-py", description="DirPG from Python: env servers, envs, trainer runs.")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("envserver", help="run an env server (python -m dirpg.envserver options)", add_help=False)
+
+    def addressed(parser):
+        parser.add_argument("--address", default=os.environ.get("DIRPG_ADDRESS"),
+                            help="server host:port (default $DIRPG_ADDRESS)")
+        return parser
+
+    envs = sub.add_parser("envs", help="environments a server serves").add_subparsers(dest="action", required=True)
+    addressed(envs.add_parser("list", help="list the served environments"))
+
+    runs = sub.add_parser("runs", help="trainer runs").add_subparsers(dest="action", required=True)
+    create = addressed(runs.add_parser("create", help="create a run"))
+    create.add_argument("--env", default=None,
+                        help="environment id, e.g. DeepSea-v0 (with --resume: omit to keep the checkpoint's spec)")
+    create.add_argument("--endpoints", default=None,
+                        help="env servers host:port,host:port (a remote environment); omit for a native one")
+    create.add_argument("--option", type=_option, action="append", default=[], metavar="NAME=VALUE",
+                        help="environment option (repeatable)")
+    create.add_argument("--set", type=_setting, action="append", default=[], metavar="KEY=VALUE",
+                        help="run setting, e.g. algorithm=dirpg budget=100 updates=50 (repeatable)")
+    create.add_argument("--resume", default=None, metavar="CHECKPOINT",
+                        help="resume from this checkpoint (a server-side path, or @FILE for local bytes)")
+    ls = addressed(runs.add_parser("list", help="list runs"))
+    ls.add_argument("--state", default=None, help="only runs in this state, e.g. RUNNING")
+    for name, helptext in (("get", "show a run"), ("stop", "stop a run"), ("checkpoint", "save a checkpoint")):
+        addressed(runs.add_parser(name, help=helptext)).add_argument("run_id")
+    watch = addressed(runs.add_parser("watch", help="print a run's metrics until it ends"))
+    watch.add_argument("run_id")
+    watch.add_argument("--from", dest="from_update", type=int, default=0, help="first update index")
+    act = addressed(runs.add_parser("act", help="actions of a run's policy"))
+    act.add_argument("run_id")
+    act.add_argument("--obs", required=True, type=json.loads,
+                     help="JSON list of flat feature vectors, e.g. '[[1,0,0],[0,1,0]]'")
+    act.add_argument("--greedy", action="store_true", help="most probable action instead of sampling")
+    act.add_argument("--seed", type=int, default=0, help="sampling seed")
+    return p
+
+
+def _run(args) -> None:
+    if not args.address:
+        raise SystemExit("dirpg-py: --address (or $DIRPG_ADDRESS) is required")
+    if args.command == "envs":
+        from dirpg.gym_env import list_environments
+        for d in list_environments(args.address):
+            _print({"env_id": d.env_id, "num_actions": d.num_actions,
+                    "observation": [{"name": t.name, "shape": list(t.shape), "dtype": t.dtype} for t in d.observation],
+                    "provides_bound": d.provides_bound, "min_reward": d.min_reward, "max_reward": d.max_reward})
+        return
+    from dirpg.trainer_client import TrainerClient, build_spec, spec_to_dict
+    with TrainerClient(args.address) as client:
+        if args.action == "create":
+            settings = dict(args.set)
+            if args.resume is not None:
+                checkpoint = args.resume
+                if checkpoint.startswith("@"):
+                    with open(checkpoint[1:], "rb") as f:
+                        checkpoint = f.read()
+                if args.env is None:
+                    _print(client.resume(checkpoint, **settings))
+                else:
+                    spec = build_spec(args.env, args.endpoints, dict(args.option))
+                    _print(client.resume(checkpoint, spec_to_dict(spec), **settings))
+            elif args.env is None:
+                raise SystemExit("dirpg-py runs create: --env is required (unless resuming with --resume)")
+            else:
+                _print(client.create_run(args.env, endpoints=args.endpoints, env_options=dict(args.option),
+                                         **settings))
+        elif args.action == "list":
+            for run in client.list_runs(args.state):
+                _print(run)
+        elif args.action == "get":
+            _print(client.get_run(args.run_id))
+        elif args.action == "stop":
+            _print(client.stop_run(args.run_id))
+        elif args.action == "checkpoint":
+            c = client.save_checkpoint(args.run_id)
+            _print({"path": c.path, "updates_done": c.updates_done, "bytes": len(c.data)})
+        elif args.action == "watch":
+            for metrics in client.watch(args.run_id, args.from_update):
+                _print(metrics)
+        elif args.action == "act":
+            _print(client.act(args.run_id, args.obs, greedy=args.greedy, seed=args.seed))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "envserver":
+        from dirpg.envserver.__main__ import main as envserver_main
+        return envserver_main(argv[1:])
+    args = _parser().parse_args(argv)
+    try:
+        _run(args)
+    except (DirpgError, RemoteEnvError) as e:
+        print(f"dirpg-py: {e}", file=sys.stderr)
+        return 1
+    except (TypeError, ValueError) as e:  # settings the client rejects before calling the server
+        print(f"dirpg-py: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""Any environment served over the DirPG environment protocol as a ``gymnasium.Env``.
+
+The served environment may live in a Java DirPG server (``java -jar target/dirpg.jar serve``: DeepSea-v0,
+SpanningTreeBandit-v0, GaussianChoice-v0, CoinTree-v0) or in a Python env server (``python -m dirpg.envserver``,
+e.g. MiniGrid). ``DirpgEnv`` keeps the current state token client-side; every ``step`` sends (token, action) to
+the server, which steps it as a pure function, so two ``DirpgEnv`` on one server never interfere.
+
+Registration: importing this module registers ``dirpg/DeepSea-v0``, ``dirpg/SpanningTreeBandit-v0``,
+``dirpg/GaussianChoice-v0`` and ``dirpg/CoinTree-v0`` (the Java server's native environments), so
+``gymnasium.make("dirpg/DeepSea-v0", address="127.0.0.1:50051")`` works (the address defaults to
+``$DIRPG_ADDRESS``); ``gymnasium.make("dirpg.gym_env:dirpg/DeepSea-v0")`` imports this module on the way.
+``register_served(address)`` registers every environment a server lists, as ``dirpg/<env id>`` (see gym_id).
+
+Illegal actions: the legal actions of the current state are ``info["legal_actions"]`` (an int8 mask of length
+``action_space.n``, the form ``Discrete.sample(mask=...)`` takes) and ``action_masks()``. What an action outside
+that mask does is the ``illegal_action`` argument:
+
+- ``"raise"`` (default): ``IllegalActionError`` (a ``ValueError``) with the server's message; the current state is
+  unchanged, so the episode can continue with a legal action. Nothing is silently replaced.
+- ``"terminate"``: the episode ends there (the convention of PettingZoo's board games, without a penalty): the
+  step returns the unchanged observation, reward 0.0, ``terminated=True`` and ``info["illegal_action"] = True``;
+  the server is not called.
+
+``gymnasium.utils.env_checker.check_env`` steps unmasked random actions, so with ``"raise"`` it passes only where
+every action is legal in the states it visits (DeepSea, SpanningTreeBandit, GaussianChoice, MiniGrid with its
+full action set); environments with masked reset states (CoinTree: each action is legal with probability 0.6)
+pass it with ``illegal_action="terminate"``. Actions outside ``action_space`` always raise ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections import OrderedDict
+from typing import Any
+
+import grpc
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from dirpg.env.v1 import environment_pb2 as pb
+from dirpg.env.v1 import environment_pb2_grpc as pb_grpc
+from dirpg.envclient import RemoteEnv, RemoteEnvError, State
+from dirpg.envserver.service import MAX_MESSAGE_BYTES
+
+ADDRESS_ENV_VAR = "DIRPG_ADDRESS"
+NAMESPACE = "dirpg"
+JAVA_NATIVE_ENVS = ("DeepSea-v0", "SpanningTreeBandit-v0", "GaussianChoice-v0", "CoinTree-v0")
+ILLEGAL_ACTION_MODES = ("raise", "terminate")
+_SEED_LIMIT = 2**31 - 1  # unseeded resets draw the episode seed from np_random in [0, 2^31 - 1)
+
+
+class IllegalActionError(ValueError):
+    """The server rejected a step as INVALID_ARGUMENT (an illegal or out-of-range action); ``code``, ``message``."""
+
+    def __init__(self, code: grpc.StatusCode, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _box(spec: pb.TensorSpec) -> spaces.Box:
+    shape = tuple(int(d) for d in spec.shape)
+    if spec.dtype == pb.D_TYPE_UINT8:
+        return spaces.Box(0, 255, shape, np.uint8)
+    if spec.dtype == pb.D_TYPE_INT64:
+        info = np.iinfo(np.int64)
+        return spaces.Box(info.min, info.max, shape, np.int64)
+    if spec.dtype in (pb.D_TYPE_FLOAT32, pb.D_TYPE_FLOAT64):
+        dtype = np.float32 if spec.dtype == pb.D_TYPE_FLOAT32 else np.float64
+        return spaces.Box(-np.inf, np.inf, shape, dtype)
+    raise ValueError(f"observation tensor '{spec.name}' has dtype {pb.DType.Name(spec.dtype)}; "
+                     f"supported: UINT8, INT64, FLOAT32, FLOAT64")
+
+
+def observation_space(specs) -> spaces.Space:
+    """The Gymnasium space of described tensors: one Box for a single tensor, else a Dict of Boxes by name, in
+    the described order (an OrderedDict, so Gymnasium keeps it rather than sorting the names)."""
+    specs = list(specs)
+    if not specs:
+        raise ValueError("the environment describes no observation tensors")
+    if len(specs) == 1:
+        return _box(specs[0])
+    return spaces.Dict(OrderedDict((s.name, _box(s)) for s in specs))
+
+
+def list_environments(address: str, timeout: float = 30.0) -> list[pb.EnvironmentDescription]:
+    """The environments the server at ``address`` serves (ListEnvironments); errors raise RemoteEnvError."""
+    with grpc.insecure_channel(address, options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)]) as ch:
+        try:
+            response = pb_grpc.EnvironmentServiceStub(ch).ListEnvironments(pb.ListEnvironmentsRequest(),
+                                                                            timeout=timeout)
+        except grpc.RpcError as e:
+            raise RemoteEnvError(e.code(), e.details()) from None
+    return list(response.environments)
+
+
+class DirpgEnv(gym.Env):
+    """An environment served over the DirPG environment protocol, as a Gymnasium environment.
+
+    ## Description
+    Whatever the served environment is (its ``description`` text is ``self.description.description``). The
+    state lives in an opaque state token held here; the server steps (token, action) pairs.
+
+    ## Action Space
+    ``Discrete(num_actions)``. Legal actions per state: ``info["legal_actions"]`` / ``action_masks()``; an
+    illegal action raises ``IllegalActionError`` (a ValueError, the server's message) and changes nothing, or,
+    with ``illegal_action="terminate"``, ends the episode with reward 0.
+
+    ## Observation Space
+    From the described tensors: a single tensor gives a ``Box``, several a ``Dict`` of ``Box`` by tensor name.
+    uint8 tensors are Box(0, 255, uint8), int64 the full int64 range, float32/float64 unbounded.
+
+    ## Rewards
+    The served environment's (its range is ``self.description.min_reward .. max_reward``).
+
+    ## Starting State
+    The server's reset for the episode seed: ``reset(seed=s)`` sends s; ``reset()`` draws the seed from
+    ``self.np_random`` (so a seeded reset followed by unseeded ones is reproducible).
+
+    ## Episode End
+    ``terminated`` / ``truncated`` as the server reports them; stepping after the end raises ``ResetNeeded``.
+
+    ## Arguments
+    ``env_id`` (the served id, e.g. "DeepSea-v0"), ``address`` ("host:port"; default ``$DIRPG_ADDRESS``),
+    ``timeout`` (seconds per call), ``illegal_action`` ("raise" or "terminate", see the module docs),
+    ``render_mode`` (only None: nothing is rendered).
+
+    Info (reset and step): ``legal_actions`` (int8 mask), ``state_token`` (bytes), and
+    ``return_to_go_upper_bound`` when the environment provides bounds.
+    """
+
+    metadata = {"render_modes": []}
+
+    def __init__(self, env_id: str, address: str | None = None, timeout: float = 30.0,
+                 illegal_action: str = "raise", render_mode: str | None = None):
+        if illegal_action not in ILLEGAL_ACTION_MODES:
+            raise ValueError(f"illegal_action must be one of {ILLEGAL_ACTION_MODES}, got {illegal_action!r}")
+        self.illegal_action = illegal_action
+        address = address or os.environ.get(ADDRESS_ENV_VAR)
+        if not address:
+            raise ValueError(f"DirpgEnv('{env_id}') needs the server's address: pass address='host:port' "
+                             f"or set ${ADDRESS_ENV_VAR}")
+        if render_mode is not None:
+            raise ValueError(f"DirpgEnv renders nothing; render_mode must be None, got {render_mode!r}")
+        self.render_mode = None
+        self.address = address
+        self._remote = RemoteEnv(address, env_id, timeout=timeout)
+        self.description = self._remote.description
+        self.observation_space = observation_space(self.description.observation)
+        self.action_space = spaces.Discrete(self.description.num_actions)
+        self._single = not isinstance(self.observation_space, spaces.Dict)
+        self._state: State | None = None
+
+    @property
+    def env_id(self) -> str:
+        return self._remote.env_id
+
+    @property
+    def state_token(self) -> bytes | None:
+        """The current state's token (None before the first reset)."""
+        return None if self._state is None else self._state.token
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        episode_seed = seed if seed is not None else int(self.np_random.integers(0, _SEED_LIMIT))
+        self._state = self._remote.reset(episode_seed, options or None)
+        return self._observation(self._state), self._info(self._state)
+
+    def step(self, action):
+        if self._state is None:
+            raise gym.error.ResetNeeded(f"{self.env_id}: call reset() before step()")
+        if self._state.terminal:
+            raise gym.error.ResetNeeded(f"{self.env_id}: the episode has ended; call reset() before step()")
+        if not self.action_space.contains(action):
+            raise ValueError(f"{self.env_id}: action {action!r} is outside the action space {self.action_space}")
+        if self.illegal_action == "terminate" and not (self._state.legal_actions >> int(action)) & 1:
+            self._state = dataclasses.replace(self._state, terminal=True, legal_actions=0)
+            info = self._info(self._state)
+            info["illegal_action"] = True
+            return self._observation(self._state), 0.0, True, False, info
+        try:
+            result = self._remote.step(self._state.token, int(action))
+        except RemoteEnvError as e:
+            if e.code == grpc.StatusCode.INVALID_ARGUMENT:
+                raise IllegalActionError(e.code, e.message) from None
+            raise
+        self._state = result.next
+        return (self._observation(result.next), float(result.reward), bool(result.terminated),
+                bool(result.truncated), self._info(result.next))
+
+    def action_masks(self) -> np.ndarray:
+        """The legal actions of the current state as an int8 mask (sb3-contrib's MaskablePPO reads this)."""
+        if self._state is None:
+            raise gym.error.ResetNeeded(f"{self.env_id}: call reset() before action_masks()")
+        return self._mask(self._state)
+
+    def features(self, observation) -> np.ndarray:
+        """The flat float64 feature vector of an observation: its tensors concatenated in the described order,
+        each row-major (the vector a DirPG policy sees, e.g. for ``TrainerClient.act``)."""
+        if self._single:
+            return np.asarray(observation, dtype=np.float64).ravel()
+        return np.concatenate([np.asarray(observation[name], dtype=np.float64).ravel()
+                               for name in self.observation_space.spaces])
+
+    def close(self) -> None:
+        self._remote.close()
+
+    def _mask(self, state: State) -> np.ndarray:
+        n = self.action_space.n
+        return np.array([(state.legal_actions >> a) & 1 for a in range(n)], dtype=np.int8)
+
+    def _observation(self, state: State):
+        # Copies: the decoded arrays are read-only views of the response bytes.
+        if self._single:
+            return np.array(next(iter(state.observation.values())))
+        return {name: np.array(state.observation[name]) for name in self.observation_space.spaces}
+
+    def _info(self, state: State) -> dict[str, Any]:
+        info = {"legal_actions": self._mask(state), "state_token": state.token}
+        if state.upper_bound is not None:
+            info["return_to_go_upper_bound"] = state.upper_bound
+        return info
+
+
+def gym_id(env_id: str) -> str:
+    """The Gymnasium id under which a served env id is registered: ``dirpg/<env id>``, a namespace of the served
+    id joined by '-' (Gymnasium ids hold one namespace): "ALE/Pong-v5" -> "dirpg/ALE-Pong-v5"."""
+    return f"{NAMESPACE}/{env_id.replace('/', '-')}"
+
+
+def register(env_id: str, address: str | None = None) -> str:
+    """Registers ``dirpg/<env_id>`` (address: given, else ``$DIRPG_ADDRESS`` at make time); returns the id.
+
+    Registering an id again with another address replaces the registration.
+    """
+    gid = gym_id(env_id)
+    kwargs = {"env_id": env_id} if address is None else {"env_id": env_id, "address": address}
+    existing = gym.registry.get(gid)
+    if existing is not None and existing.kwargs == kwargs:
+        return gid
+    if existing is not None:
+        del gym.registry[gid]
+    gym.register(id=gid, entry_point="dirpg.gym_env:DirpgEnv", kwargs=kwargs, nondeterministic=False,
+                 disable_env_checker=False)
+    return gid
+
+
+def register_served(address: str) -> list[str]:
+    """Registers every environment the server at ``address`` lists; returns the Gymnasium ids."""
+    return [register(d.env_id, address) for d in list_environments(address)]
+
+
+for _env_id in JAVA_NATIVE_ENVS:
+    register(_env_id)

@@ -1,0 +1,285 @@
+"""A Python client of the DirPG trainer protocol (dirpg.train.v1, served by ``java -jar dirpg.jar serve``).
+
+Call order: ``TrainerClient(address)``; ``create_run(...)`` returns a ``Run`` (PENDING or RUNNING); then any of
+``get_run``, ``list_runs``, ``watch`` (an iterator of ``UpdateMetrics`` that replays recorded updates from
+``from_update`` and follows the run until it ends), ``act`` (actions of the current policy for a batch of
+observations), ``save_checkpoint``, ``stop_run``; ``resume(checkpoint)`` starts a new run from a checkpoint; then
+``close()`` (or use it as a context manager). Every failed call raises a ``dirpg.errors.DirpgError`` subclass
+(``InvalidArgument``, ``NotFound``, ``FailedPrecondition``, ...) carrying the server's code and message.
+
+A lost metrics stream is resumed by calling ``watch(run_id, from_update=last.update + 1)``: the server keeps every
+update's metrics for the whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
+
+import grpc
+import numpy as np
+
+from dirpg.errors import error_from_rpc
+from dirpg.train.v1 import trainer_pb2 as pb
+from dirpg.train.v1 import trainer_pb2_grpc as pb_grpc
+
+_ENUM_FIELDS = {"algorithm": pb.Algorithm, "priority": pb.Priority}
+_ENVIRONMENT_FIELDS = tuple(f.name for f in pb.RunSpec.DESCRIPTOR.oneofs_by_name["environment"].fields)
+_SPEC_SETTINGS = tuple(f.name for f in pb.RunSpec.DESCRIPTOR.fields
+                       if f.name not in _ENVIRONMENT_FIELDS and f.name not in _ENUM_FIELDS)
+SETTINGS = tuple(sorted(_SPEC_SETTINGS + tuple(_ENUM_FIELDS)))
+"""The run settings ``create_run`` and ``resume`` take as keyword arguments (RunSpec's fields)."""
+
+
+@dataclass(frozen=True)
+class UpdateMetrics:
+    """What one update measured (trainer.proto UpdateMetrics: NaN, or -1 for counts, where an algorithm has none)."""
+
+    update: int
+    interactions: int
+    update_return: float
+    dir_return: float
+    d_opt: float
+    d_dir: float
+    candidates: int
+    search_interactions: int
+    first_improvement: int
+    gradient_norm: float
+
+    @staticmethod
+    def from_proto(m: pb.UpdateMetrics) -> UpdateMetrics:
+        return UpdateMetrics(**{f.name: getattr(m, f.name) for f in fields(UpdateMetrics)})
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run as the server reports it; ``spec`` is the RunSpec with every default filled in, as a dict."""
+
+    run_id: str
+    state: str
+    spec: dict
+    updates_done: int
+    updates_total: int
+    interactions: int
+    latest_metrics: UpdateMetrics | None
+    error_message: str
+    latest_checkpoint: str
+    resumed_from_update: int
+
+    @property
+    def ended(self) -> bool:
+        return self.state in ("SUCCEEDED", "FAILED", "STOPPED")
+
+    @staticmethod
+    def from_proto(r: pb.Run) -> Run:
+        return Run(run_id=r.run_id, state=pb.RunState.Name(r.state), spec=spec_to_dict(r.spec),
+                   updates_done=r.progress.updates_done, updates_total=r.progress.updates_total,
+                   interactions=r.progress.interactions,
+                   latest_metrics=UpdateMetrics.from_proto(r.latest_metrics) if r.HasField("latest_metrics")
+                   else None,
+                   error_message=r.error_message, latest_checkpoint=r.latest_checkpoint,
+                   resumed_from_update=r.resumed_from_update)
+
+
+@dataclass(frozen=True)
+class ActResult:
+    """Actions for a batch: ``actions[i]`` for observation i, its ``log_prob``, and ``log_probs[i, a]`` for every
+    action (-inf where illegal); ``policy_updates`` is how many updates the acting policy had received."""
+
+    actions: np.ndarray
+    log_prob: np.ndarray
+    log_probs: np.ndarray
+    policy_updates: int
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A saved checkpoint: the server-side ``path`` and the checkpoint's bytes (``data``, JSON)."""
+
+    path: str
+    data: bytes
+    updates_done: int
+
+
+def spec_to_dict(spec: pb.RunSpec) -> dict:
+    """A RunSpec as a dict of the fields that are set (enums by name, the environment as a nested dict)."""
+    out: dict = {}
+    for field, value in spec.ListFields():
+        if field.name in _ENUM_FIELDS:
+            out[field.name] = _ENUM_FIELDS[field.name].Name(value)
+        elif field.message_type is not None:
+            out[field.name] = {"env_id": value.env_id, "options": dict(value.options)}
+            if field.name == "remote_environment":
+                out[field.name]["endpoints"] = list(value.endpoints)
+        else:
+            out[field.name] = value
+    return out
+
+
+def _enum_value(name: str, value) -> int:
+    enum = _ENUM_FIELDS[name]
+    if isinstance(value, int):
+        return value
+    try:
+        return enum.Value(str(value).upper())
+    except ValueError:
+        names = [n for n in enum.keys() if not n.endswith("UNSPECIFIED")]
+        raise ValueError(f"{name} '{value}' unknown; use one of {names}") from None
+
+
+def build_spec(env_id: str, endpoints: Sequence[str] | str | None = None,
+               env_options: Mapping[str, object] | None = None, **settings) -> pb.RunSpec:
+    """A RunSpec: a native environment of the server's registry, or a remote one when ``endpoints`` are given
+    (a list of "host:port", or one comma-separated string); ``settings`` are RunSpec fields (see SETTINGS)."""
+    unknown = sorted(set(settings) - set(SETTINGS))
+    if unknown:
+        raise TypeError(f"unknown run setting(s) {unknown}; the settings are {list(SETTINGS)}")
+    spec = pb.RunSpec()
+    options = {str(k): str(v) for k, v in (env_options or {}).items()}
+    if endpoints is None:
+        spec.native_environment.env_id = env_id
+        spec.native_environment.options.update(options)
+    else:
+        if isinstance(endpoints, str):
+            endpoints = [e.strip() for e in endpoints.split(",") if e.strip()]
+        spec.remote_environment.env_id = env_id
+        spec.remote_environment.endpoints.extend(endpoints)
+        spec.remote_environment.options.update(options)
+    for name, value in settings.items():
+        if value is None:
+            continue
+        setattr(spec, name, _enum_value(name, value) if name in _ENUM_FIELDS else value)
+    return spec
+
+
+def spec_from_dict(spec: Mapping) -> pb.RunSpec:
+    """The inverse of spec_to_dict: a RunSpec from a dict with one of native_environment / remote_environment
+    (env_id, options, endpoints) and any settings of SETTINGS."""
+    spec = dict(spec)
+    native, remote = spec.pop("native_environment", None), spec.pop("remote_environment", None)
+    if (native is None) == (remote is None):
+        raise ValueError("a run spec needs exactly one of native_environment and remote_environment")
+    env = native or remote
+    return build_spec(env["env_id"], None if native else env.get("endpoints", []), env.get("options"), **spec)
+
+
+def _legal_mask(mask) -> int:
+    if mask is None:
+        return 0
+    if isinstance(mask, (int, np.integer)):
+        return int(mask)
+    bits = 0
+    for a, legal in enumerate(np.asarray(mask).ravel()):
+        if legal:
+            bits |= 1 << a
+    return bits
+
+
+class TrainerClient:
+    """The trainer server at ``address`` ("host:port" or any gRPC target); ``timeout`` bounds each unary call."""
+
+    def __init__(self, address: str, timeout: float = 30.0):
+        self.address = address
+        self._channel = grpc.insecure_channel(address)
+        self._stub = pb_grpc.TrainerServiceStub(self._channel)
+        self._timeout = timeout
+
+    def _call(self, method, request):
+        try:
+            return method(request, timeout=self._timeout)
+        except grpc.RpcError as e:
+            raise error_from_rpc(e) from None
+
+    def create_run(self, env_id: str, *, endpoints: Sequence[str] | str | None = None,
+                   env_options: Mapping[str, object] | None = None, **settings) -> Run:
+        """Queues a fresh run on ``env_id`` (native, or remote on ``endpoints``) with RunSpec ``settings``, e.g.
+        ``algorithm="dirpg", epsilon=1.0, budget=200, updates=3, seed=0``."""
+        spec = build_spec(env_id, endpoints, env_options, **settings)
+        return Run.from_proto(self._call(self._stub.CreateRun, pb.CreateRunRequest(spec=spec)).run)
+
+    def resume(self, checkpoint: Checkpoint | bytes | str, spec: Mapping | None = None, **settings) -> Run:
+        """A new run continuing ``checkpoint`` (a Checkpoint or its bytes: sent as bytes; a str: a server-side
+        path). With no ``spec`` and no settings the checkpoint's own settings apply. Otherwise ``spec`` (a
+        ``Run.spec`` dict, e.g. ``client.get_run(id).spec``) updated with ``settings`` is sent; it must describe
+        the checkpoint's environment and policy, and ``updates`` counts the checkpoint's updates too."""
+        request = pb.CreateRunRequest()
+        if isinstance(checkpoint, Checkpoint):
+            request.checkpoint_bytes = checkpoint.data
+        elif isinstance(checkpoint, (bytes, bytearray)):
+            request.checkpoint_bytes = bytes(checkpoint)
+        elif isinstance(checkpoint, str):
+            request.checkpoint_path = checkpoint
+        else:
+            raise TypeError(f"checkpoint must be a Checkpoint, bytes or a server-side path, got "
+                            f"{type(checkpoint).__name__}")
+        if spec is not None:
+            request.spec.CopyFrom(spec_from_dict({**spec, **settings}))
+        elif settings:
+            raise TypeError(f"resume: settings {sorted(settings)} replace the checkpoint's whole spec, so pass "
+                            f"spec= too (e.g. spec=client.get_run(run_id).spec)")
+        return Run.from_proto(self._call(self._stub.CreateRun, request).run)
+
+    def get_run(self, run_id: str) -> Run:
+        return Run.from_proto(self._call(self._stub.GetRun, pb.GetRunRequest(run_id=run_id)).run)
+
+    def list_runs(self, state: str | None = None) -> list[Run]:
+        """Every run of the server in creation order, or only those in ``state`` (e.g. "RUNNING")."""
+        request = pb.ListRunsRequest()
+        if state is not None:
+            try:
+                request.state = pb.RunState.Value(state.upper())
+            except ValueError:
+                raise ValueError(f"run state '{state}' unknown; use one of "
+                                 f"{[n for n in pb.RunState.keys() if not n.endswith('UNSPECIFIED')]}") from None
+        return [Run.from_proto(r) for r in self._call(self._stub.ListRuns, request).runs]
+
+    def stop_run(self, run_id: str) -> Run:
+        return Run.from_proto(self._call(self._stub.StopRun, pb.StopRunRequest(run_id=run_id)).run)
+
+    def watch(self, run_id: str, from_update: int = 0, timeout: float | None = None) -> Iterator[UpdateMetrics]:
+        """The run's metrics from update ``from_update`` on, replayed then live, until the run ends.
+        ``timeout`` (seconds, default none) bounds the whole stream."""
+        stream = self._stub.StreamMetrics(pb.StreamMetricsRequest(run_id=run_id, start_update=from_update),
+                                          timeout=timeout)
+        try:
+            for response in stream:
+                yield UpdateMetrics.from_proto(response.metrics)
+        except grpc.RpcError as e:
+            raise error_from_rpc(e) from None
+        finally:
+            stream.cancel()
+
+    def act(self, run_id: str, observations, legal_actions: Sequence | None = None, *, greedy: bool = False,
+            seed: int = 0) -> ActResult:
+        """Actions of the run's current policy for a batch of flat feature vectors (``observations``: shape
+        (batch, features), or one vector); ``legal_actions[i]`` is a bit mask int or a 0/1 array (default: all
+        legal). Greedy picks the most probable legal action; otherwise actions are sampled with ``seed``."""
+        obs = np.asarray(observations, dtype=np.float64)
+        if obs.ndim == 1:
+            obs = obs[None, :]
+        if obs.ndim != 2:
+            raise ValueError(f"observations must be a batch of flat feature vectors (2-D), got shape {obs.shape}")
+        masks = [None] * len(obs) if legal_actions is None else list(legal_actions)
+        if len(masks) != len(obs):
+            raise ValueError(f"{len(obs)} observations but {len(masks)} legal-action masks; they pair up")
+        request = pb.ActRequest(run_id=run_id, greedy=greedy, seed=seed, observations=[
+            pb.Observation(features=row.tolist(), legal_actions=_legal_mask(m)) for row, m in zip(obs, masks)])
+        response = self._call(self._stub.Act, request)
+        choices = response.choices
+        return ActResult(actions=np.array([c.action for c in choices], dtype=np.int64),
+                         log_prob=np.array([c.log_prob for c in choices], dtype=np.float64),
+                         log_probs=np.array([list(c.log_probs) for c in choices], dtype=np.float64),
+                         policy_updates=response.policy_updates)
+
+    def save_checkpoint(self, run_id: str) -> Checkpoint:
+        r = self._call(self._stub.SaveCheckpoint, pb.SaveCheckpointRequest(run_id=run_id))
+        return Checkpoint(path=r.path, data=r.checkpoint, updates_done=r.updates_done)
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> TrainerClient:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

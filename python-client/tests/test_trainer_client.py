@@ -1,0 +1,153 @@
+"""TrainerClient against the real Java server (java -jar target/dirpg.jar serve) on native environments."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import grpc
+import numpy as np
+import pytest
+
+from dirpg import launch
+
+pytest.importorskip("dirpg.train.v1.trainer_pb2",
+                    reason="no trainer stubs: proto/dirpg/train/v1 is absent or scripts/gen-python-stubs.sh not run")
+from dirpg.errors import FailedPrecondition, InvalidArgument, NotFound, error_from_rpc
+from dirpg.trainer_client import SETTINGS, TrainerClient, build_spec, spec_from_dict, spec_to_dict
+
+DEEPSEA_START = [1.0] + [0.0] * 24  # DeepSea-v0 (N = 5): the one-hot of the top-left cell
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    if not launch.java_jar().is_file():
+        pytest.skip(f"{launch.java_jar()} is not built (mvn -B -q -o package -DskipTests)")
+    proc = launch.start_java_server(cwd=str(tmp_path_factory.mktemp("server")))
+    yield proc
+    assert proc.stop() in (0, 143), "\n".join(proc.output)
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    with TrainerClient(server.address) as c:
+        yield c
+
+
+def test_specs_round_trip_and_bad_settings_are_named():
+    spec = build_spec("MiniGrid-MultiRoom-N6-v0", "a:1, b:2", {"max_steps": 100}, algorithm="reinforce",
+                      priority="astar", epsilon=-0.5, budget=200, early_stop=False, updates=3)
+    d = spec_to_dict(spec)
+    assert d["remote_environment"] == {"env_id": "MiniGrid-MultiRoom-N6-v0", "options": {"max_steps": "100"},
+                                       "endpoints": ["a:1", "b:2"]}
+    assert (d["algorithm"], d["priority"], d["epsilon"], d["early_stop"]) == ("REINFORCE", "ASTAR", -0.5, False)
+    assert spec_from_dict(d) == spec
+    with pytest.raises(TypeError, match=r"unknown run setting\(s\) \['epsilonn'\]"):
+        build_spec("DeepSea-v0", epsilonn=1.0)
+    with pytest.raises(ValueError, match="algorithm 'ppo' unknown; use one of"):
+        build_spec("DeepSea-v0", algorithm="ppo")
+    assert "budget" in SETTINGS and "native_environment" not in SETTINGS
+
+
+def test_grpc_errors_become_typed_exceptions():
+    with grpc.insecure_channel("127.0.0.1:1") as channel:  # nothing listens on port 1
+        from dirpg.train.v1 import trainer_pb2, trainer_pb2_grpc
+        with pytest.raises(grpc.RpcError) as raw:
+            trainer_pb2_grpc.TrainerServiceStub(channel).GetRun(trainer_pb2.GetRunRequest(run_id="x"), timeout=5)
+    err = error_from_rpc(raw.value)
+    assert err.code == grpc.StatusCode.UNAVAILABLE and isinstance(err, ConnectionError) and err.message
+
+
+def test_run_life_cycle_metrics_and_errors(client):
+    run = client.create_run("DeepSea-v0", algorithm="dirpg", budget=20, updates=4, seed=3)
+    assert run.state in ("PENDING", "RUNNING") and run.spec["budget"] == 20 and run.spec["epsilon"] == 1.0
+    metrics = list(client.watch(run.run_id))
+    assert [m.update for m in metrics] == [0, 1, 2, 3]
+    assert all(0 < m.search_interactions <= 20 for m in metrics)
+    assert np.cumsum([m.search_interactions for m in metrics]).tolist() == [m.interactions for m in metrics]
+    for m in metrics:  # a_dir maximises D(a; eps) over the candidates, a_opt among them (Algorithm 1)
+        assert m.d_dir >= m.d_opt
+        no_improvement = m.first_improvement == -1
+        assert no_improvement == (m.gradient_norm == 0.0) == (m.d_dir == m.d_opt)
+    done = client.get_run(run.run_id)
+    assert (done.state, done.updates_done, done.interactions) == ("SUCCEEDED", 4, metrics[-1].interactions)
+    assert done.latest_metrics == metrics[-1]
+    assert list(client.watch(run.run_id, from_update=2)) == metrics[2:]  # a lost stream resumes by index
+    assert run.run_id in [r.run_id for r in client.list_runs("SUCCEEDED")]
+    with pytest.raises(NotFound, match="run-does-not-exist"):
+        client.get_run("run-does-not-exist")
+    with pytest.raises(InvalidArgument, match="^INVALID_ARGUMENT: epsilon") as err:
+        client.create_run("DeepSea-v0", epsilon=0.0)
+    assert err.value.message.startswith("epsilon") and isinstance(err.value, ValueError)
+    with pytest.raises(NotFound):
+        list(client.watch("run-does-not-exist"))
+
+
+def test_act_log_probs_are_normalised_and_samples_follow_them(client):
+    run = client.create_run("DeepSea-v0", budget=20, updates=3, seed=1, init_scale=1.0)
+    list(client.watch(run.run_id))
+    greedy = client.act(run.run_id, [DEEPSEA_START], greedy=True)
+    logp = greedy.log_probs[0]
+    assert math.isclose(np.logaddexp.reduce(logp), 0.0, abs_tol=1e-9) and greedy.policy_updates == 3
+    assert greedy.actions[0] == int(np.argmax(logp)) and greedy.log_prob[0] == logp[greedy.actions[0]]
+    n = 2000
+    sampled = client.act(run.run_id, [DEEPSEA_START] * n, seed=7)
+    again = client.act(run.run_id, [DEEPSEA_START] * n, seed=7)
+    assert (sampled.actions == again.actions).all()  # seeded
+    p_right = math.exp(logp[1])
+    k = int(sampled.actions.sum())
+    se = math.sqrt(n * p_right * (1 - p_right))
+    assert abs(k - n * p_right) < 4 * se, (k, n * p_right, se)
+    # A mask with only LEFT legal forces LEFT: log pi(RIGHT) = -inf.
+    masked = client.act(run.run_id, [DEEPSEA_START], legal_actions=[[1, 0]], seed=0)
+    assert masked.actions[0] == 0 and masked.log_probs[0, 1] == -math.inf and masked.log_prob[0] == 0.0
+
+
+def test_checkpoint_resume_continues_the_numbering(client):
+    run = client.create_run("DeepSea-v0", budget=20, updates=3, seed=5)
+    list(client.watch(run.run_id))
+    checkpoint = client.save_checkpoint(run.run_id)
+    checkpoint_interactions = client.get_run(run.run_id).interactions
+    assert checkpoint.updates_done == 3 and json.loads(checkpoint.data) and checkpoint.path
+    with pytest.raises(InvalidArgument, match="updates"):
+        client.resume(checkpoint)  # the checkpoint's own spec asks for 3 updates, all done
+    resumed = client.resume(checkpoint, client.get_run(run.run_id).spec, updates=5)
+    assert resumed.resumed_from_update == 3 and resumed.run_id != run.run_id
+    assert [m.update for m in client.watch(resumed.run_id)] == [3, 4]
+    from_path = client.resume(checkpoint.path, client.get_run(run.run_id).spec, updates=4)
+    assert [m.update for m in client.watch(from_path.run_id)] == [3]
+    # Same checkpoint, same seed: the resumed runs' first update is the same update.
+    first = [next(iter(client.watch(r.run_id))) for r in (resumed, from_path)]
+    assert first[0] == first[1] and first[0].interactions > checkpoint_interactions
+
+
+def test_stop_and_policy_free_runs(client):
+    run = client.create_run("DeepSea-v0", budget=50, updates=100000, seed=2)
+    stopped = client.stop_run(run.run_id)
+    assert stopped.run_id == run.run_id
+    for _ in client.watch(run.run_id):
+        pass  # the stream completes once the run has ended
+    final = client.get_run(run.run_id)
+    assert final.state == "STOPPED" and final.updates_done < 100000
+    ucb = client.create_run("SpanningTreeBandit-v0", algorithm="ucb_semi", updates=2)
+    list(client.watch(ucb.run_id))
+    with pytest.raises(FailedPrecondition):
+        client.act(ucb.run_id, [[0.0] * 10])
+
+
+def test_cli_runs_create_watch_list(server):
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "dirpg.cli", *args, "--address", server.address],
+                              capture_output=True, text=True, timeout=60)
+    created = cli("runs", "create", "--env", "DeepSea-v0", "--set", "budget=10", "--set", "updates=2")
+    assert created.returncode == 0, created.stderr
+    run_id = json.loads(created.stdout)["run_id"]
+    watched = cli("runs", "watch", run_id)
+    assert [json.loads(line)["update"] for line in watched.stdout.splitlines()] == [0, 1]
+    assert run_id in cli("runs", "list").stdout
+    bad = cli("runs", "create", "--env", "DeepSea-v0", "--set", "epsilon=0")
+    assert bad.returncode == 1 and "INVALID_ARGUMENT: epsilon" in bad.stderr
+    unknown = cli("runs", "get", "run-nope")
+    assert unknown.returncode == 1 and "NOT_FOUND" in unknown.stderr
