@@ -5,7 +5,6 @@ import org.dirpg.env.EnvironmentSpec;
 import org.dirpg.env.TensorSpec;
 import org.dirpg.env.classic.Environments;
 import org.dirpg.env.classic.SpanningTreeBandit;
-import org.dirpg.env.remote.EndpointList;
 import org.dirpg.env.remote.RemoteEnvironment;
 import org.dirpg.env.remote.RemoteOptions;
 import org.dirpg.policy.Adam;
@@ -29,8 +28,7 @@ public final class TrainerFactory {
                 throw new IllegalArgumentException("env_options: a remote environment is configured by its server; got "
                         + s.envOptions().keySet() + " for " + s.envId());
             }
-            return RemoteEnvironment.connect(s.envId(), EndpointList.parse(String.join(",", s.remoteEndpoints())),
-                    RemoteOptions.defaults());
+            return RemoteEnvironment.connectTargets(s.envId(), s.remoteEndpoints(), RemoteOptions.defaults());
         }
         return Environments.make(s.envId(), s.envOptions());
     }

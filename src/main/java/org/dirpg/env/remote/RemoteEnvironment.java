@@ -64,6 +64,38 @@ public final class RemoteEnvironment implements Environment {
     }
 
     /**
+     * A client over a mix of plain endpoints ({@code host:port}) and gRPC target URIs (anything with {@code ://}, e.g.
+     * {@code dns:///minigrid:50061}, the address of a docker-compose fleet): a target gets one channel that resolves
+     * every address behind the name and balances calls over them round-robin; failover then also moves between
+     * the channels given.
+     */
+    public static RemoteEnvironment connectTargets(String envId, List<String> addresses, RemoteOptions options) {
+        List<String> plain = new ArrayList<>();
+        List<ManagedChannel> channels = new ArrayList<>();
+        for (String a : addresses) {
+            if (a.contains("://")) {
+                channels.add(Grpc.newChannelBuilder(a.strip(), InsecureChannelCredentials.create())
+                        .defaultLoadBalancingPolicy("round_robin")
+                        .maxInboundMessageSize(options.maxMessageBytes())
+                        .build());
+            } else {
+                plain.add(a);
+            }
+        }
+        if (!plain.isEmpty()) {
+            for (EndpointList.Endpoint e : EndpointList.parse(String.join(",", plain)).endpoints()) {
+                channels.add(Grpc.newChannelBuilderForAddress(e.host(), e.port(), InsecureChannelCredentials.create())
+                        .maxInboundMessageSize(options.maxMessageBytes())
+                        .build());
+            }
+        }
+        if (channels.isEmpty()) {
+            throw new IllegalArgumentException("remote endpoints: none given; expected host:port or a target like dns:///host:port");
+        }
+        return new RemoteEnvironment(envId, channels, options);
+    }
+
+    /**
      * A client over {@code channels} (e.g. in-process ones), taking ownership of them: {@link #close()} shuts them
      * down, and so does a failure here.
      */

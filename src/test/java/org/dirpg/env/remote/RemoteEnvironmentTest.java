@@ -78,6 +78,22 @@ class RemoteEnvironmentTest {
         }
     }
 
+    /** A gRPC target URI (the compose fleet's dns:/// form) mixed with a plain endpoint. */
+    @Test
+    void targetUrisAndPlainEndpointsMix() throws IOException {
+        try (LoopbackFleet fleet = new LoopbackFleet().add(envs).add(envs)) {
+            List<EndpointList.Endpoint> e = fleet.endpoints().endpoints();
+            List<String> addresses = List.of("dns:///" + e.get(0), e.get(1).toString());
+            try (RemoteEnvironment remote = RemoteEnvironment.connectTargets("Chain-v0", addresses, RemoteOptions.defaults())) {
+                assertEquals(2, remote.endpoints().size());
+                assertSameWalks(chain, remote, 10, 5);
+            }
+        }
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RemoteEnvironment.connectTargets("Chain-v0", List.of("nohost"), RemoteOptions.defaults()));
+        assertTrue(bad.getMessage().contains("not host:port"), bad.getMessage());
+    }
+
     @Test
     void badTokensAreIllegalArgumentsWithTheServerMessageAndTheServerKeepsServing() throws IOException {
         try (LoopbackFleet fleet = new LoopbackFleet().add(envs);
