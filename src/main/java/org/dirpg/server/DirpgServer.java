@@ -96,6 +96,11 @@ public final class DirpgServer {
         return server.getPort();
     }
 
+    /** The runs this server hosts. */
+    public RunManager runs() {
+        return runs;
+    }
+
     /** Where runs write checkpoints. */
     public Path checkpointDirectory() {
         return runs.checkpointDirectory();

@@ -80,6 +80,11 @@ final class MetricsLog {
         listeners.remove(listener);
     }
 
+    /** Streams currently following this log. */
+    int listenerCount() {
+        return listeners.size();
+    }
+
     /** Listeners must not throw; one that does is dropped so that the run itself is never disturbed. */
     private void notifyListeners() {
         for (Runnable l : listeners) {
