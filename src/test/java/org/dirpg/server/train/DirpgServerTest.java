@@ -1,0 +1,136 @@
+package org.dirpg.server.train;
+
+import static org.dirpg.server.train.TrainerServer.deepSea;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dirpg.cli.ServeCommand;
+import org.dirpg.proto.train.v1.CreateRunRequest;
+import org.dirpg.proto.train.v1.GetRunRequest;
+import org.dirpg.proto.train.v1.RunState;
+import org.dirpg.proto.train.v1.TrainerServiceGrpc;
+import org.dirpg.server.DirpgServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The server on a real loopback socket: health, reflection, and the serve command. */
+class DirpgServerTest {
+    @TempDir
+    Path dir;
+
+    private static List<String> reflectedServices(ManagedChannel channel) throws Exception {
+        CompletableFuture<List<String>> names = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse r) {
+                        names.complete(r.getListServicesResponse().getServiceList().stream()
+                                .map(ServiceResponse::getName).toList());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        names.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        List<String> out = names.get(10, TimeUnit.SECONDS);
+        requests.onCompleted();
+        return out;
+    }
+
+    @Test
+    void onLoopbackTheServerIsHealthyReflectsItsServicesAndTrains() throws Exception {
+        DirpgServer server = DirpgServer.builder(NettyServerBuilder.forAddress(
+                        new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create()))
+                .workers(1).checkpointDir(dir).maxMessageBytes(1 << 20).start();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
+                InsecureChannelCredentials.create()).build();
+        try {
+            assertTrue(server.port() > 0);
+            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+            assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder().setService("").build()).getStatus());
+            assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder()
+                    .setService(TrainerServiceGrpc.SERVICE_NAME).build()).getStatus());
+            List<String> services = reflectedServices(channel);
+            assertTrue(services.contains("dirpg.train.v1.TrainerService"), services.toString());
+            assertTrue(services.contains("grpc.health.v1.Health"), services.toString());
+
+            TrainerServiceGrpc.TrainerServiceBlockingStub stub = TrainerServiceGrpc.newBlockingStub(channel);
+            String id = stub.createRun(CreateRunRequest.newBuilder().setSpec(deepSea(10, 0)).build()).getRun().getRunId();
+            long n = 0;
+            var it = stub.streamMetrics(org.dirpg.proto.train.v1.StreamMetricsRequest.newBuilder().setRunId(id).build());
+            while (it.hasNext()) {
+                assertEquals(n++, it.next().getMetrics().getUpdate());
+            }
+            assertEquals(10, n);
+            assertEquals(RunState.SUCCEEDED, stub.getRun(GetRunRequest.newBuilder().setRunId(id).build()).getRun().getState());
+        } finally {
+            channel.shutdownNow();
+            server.stop();
+        }
+    }
+
+    @Test
+    void serveCommandAnnouncesTheChosenPortAndServes() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        Thread serving;
+        String line;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            serving = new Thread(() -> new CommandLine(new ServeCommand()).execute(
+                    "--port", "0", "--workers", "1", "--checkpoint-dir", dir.toString()), "serve-command");
+            // The command blocks until JVM shutdown, whose hook stops the server.
+            serving.setDaemon(true);
+            serving.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            do {
+                Thread.sleep(20);
+                line = captured.toString(StandardCharsets.UTF_8);
+            } while (!line.contains("\n") && System.nanoTime() < deadline);
+        } finally {
+            System.setOut(original);
+        }
+        Matcher m = Pattern.compile("dirpg server listening on 127\\.0\\.0\\.1:(\\d+)\n").matcher(line);
+        assertTrue(m.find(), "printed: " + line);
+        int port = Integer.parseInt(m.group(1));
+        assertTrue(port > 0);
+        assertTrue(serving.isAlive(), "serve runs until a signal");
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
+        try {
+            assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
+                    .check(HealthCheckRequest.newBuilder().build()).getStatus());
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+}
