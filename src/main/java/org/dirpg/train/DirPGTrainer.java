@@ -1,54 +1,140 @@
 package org.dirpg.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.dirpg.env.Environment;
-import org.dirpg.env.State;
 import org.dirpg.estimator.DirectPolicyGradient;
 import org.dirpg.estimator.SearchResult;
 import org.dirpg.policy.Adam;
 import org.dirpg.policy.Policy;
+import org.dirpg.policy.SynchronizedPolicy;
+import org.dirpg.policy.WeightedStep;
 import org.dirpg.search.SearchConfig;
 
 /**
- * DirPG training (Algorithm 1 per update): each update draws a fresh episode (a new tree S), searches it for a_opt and
- * a_dir, and takes one Adam step along (1/eps) grad [log Pi(a_dir) - log Pi(a_opt)] (eq. 10).
+ * DirPG training (Algorithm 1 per episode): each update draws fresh episodes (new trees S), searches each for a_opt
+ * and a_dir, and takes one Adam step along the mean over episodes of (1/eps) grad [log Pi(a_dir) - log Pi(a_opt)]
+ * (eq. 10).
+ *
+ * <p>With {@code searchesInFlight} K = 1 (the paper's setting) an update is one episode. With K > 1, K episodes, each
+ * with its own seed, are searched concurrently against the same theta, so that the round trips of remote
+ * environments overlap; their gradients are averaged into one step. Policy calls are serialised by a lock.
  */
-public final class DirPGTrainer implements Trainer {
+public final class DirPGTrainer implements Trainer, AutoCloseable {
     private final Environment env;
     private final Policy policy;
+    private final Policy searchPolicy;
     private final DirectPolicyGradient estimator;
     private final Adam adam;
     private final SplittableRandom rng;
+    private final int searchesInFlight;
+    private final ExecutorService pool;
     private long updates;
     private long interactions;
     private SearchResult last;
 
     public DirPGTrainer(Environment env, Policy policy, SearchConfig config, Adam adam, long seed) {
+        this(env, policy, config, adam, seed, 1);
+    }
+
+    public DirPGTrainer(Environment env, Policy policy, SearchConfig config, Adam adam, long seed, int searchesInFlight) {
+        if (searchesInFlight < 1) {
+            throw new IllegalArgumentException("searches_in_flight: must be at least 1, got " + searchesInFlight);
+        }
         this.env = env;
         this.policy = policy;
         this.estimator = new DirectPolicyGradient(config);
         this.adam = adam;
         this.rng = new SplittableRandom(seed);
+        this.searchesInFlight = searchesInFlight;
+        if (searchesInFlight == 1) {
+            this.searchPolicy = policy;
+            this.pool = null;
+        } else {
+            this.searchPolicy = new SynchronizedPolicy(policy);
+            this.pool = Executors.newFixedThreadPool(searchesInFlight, r -> {
+                Thread t = new Thread(r, "dirpg-search");
+                t.setDaemon(true);
+                return t;
+            });
+        }
     }
 
     @Override
     public UpdateMetrics update() {
-        long episodeSeed = rng.nextLong();
-        long searchSeed = rng.nextLong();
-        State root = env.reset(episodeSeed);
-        SearchResult r = estimator.search(env, policy, root, searchSeed);
-        double[] grad = estimator.gradient(r, policy);
+        List<SearchResult> results = searchAll();
+        List<WeightedStep> steps = new ArrayList<>();
+        double ret = 0;
+        double dirRet = 0;
+        double dOpt = 0;
+        double dDir = 0;
+        int candidates = 0;
+        long spent = 0;
+        long first = -1;
+        for (SearchResult r : results) {
+            for (WeightedStep s : estimator.update(r)) {
+                steps.add(new WeightedStep(s.state(), s.action(), s.weight() / results.size()));
+            }
+            ret += r.aOpt().ret() / results.size();
+            dirRet += r.aDir().ret() / results.size();
+            dOpt += r.aOpt().d() / results.size();
+            dDir += r.aDir().d() / results.size();
+            candidates += r.candidates();
+            spent += r.interactions();
+            if (r.firstImprovementInteractions() >= 0 && first < 0) {
+                first = r.firstImprovementInteractions();
+            }
+        }
+        double[] grad = new double[policy.numParameters()];
+        policy.addGradient(steps, grad);
         double norm = Vectors.norm(grad);
         if (norm > 0) {
             adam.ascend(policy, grad);
         }
-        interactions += r.interactions();
-        last = r;
-        return new UpdateMetrics(updates++, interactions, r.aOpt().ret(), r.aDir().ret(), r.aOpt().d(), r.aDir().d(),
-                r.candidates(), r.interactions(), r.firstImprovementInteractions(), norm);
+        interactions += spent;
+        last = results.get(results.size() - 1);
+        return new UpdateMetrics(updates++, interactions, ret, dirRet, dOpt, dDir, candidates, spent, first, norm);
     }
 
-    /** The last update's search result (null before the first update). */
+    private List<SearchResult> searchAll() {
+        long[] episodeSeeds = new long[searchesInFlight];
+        long[] searchSeeds = new long[searchesInFlight];
+        for (int k = 0; k < searchesInFlight; k++) {
+            episodeSeeds[k] = rng.nextLong();
+            searchSeeds[k] = rng.nextLong();
+        }
+        if (pool == null) {
+            return List.of(estimator.search(env, searchPolicy, env.reset(episodeSeeds[0]), searchSeeds[0]));
+        }
+        List<Future<SearchResult>> futures = new ArrayList<>();
+        for (int k = 0; k < searchesInFlight; k++) {
+            int i = k;
+            futures.add(pool.submit(() -> estimator.search(env, searchPolicy, env.reset(episodeSeeds[i]), searchSeeds[i])));
+        }
+        List<SearchResult> out = new ArrayList<>();
+        try {
+            for (Future<SearchResult> f : futures) {
+                out.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while searching", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+        return out;
+    }
+
+    /** The last update's (last) search result; null before the first update. */
     public SearchResult lastSearch() {
         return last;
     }
@@ -66,5 +152,12 @@ public final class DirPGTrainer implements Trainer {
     /** The optimiser, for checkpoints. */
     public Adam adam() {
         return adam;
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 }

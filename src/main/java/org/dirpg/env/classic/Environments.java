@@ -4,8 +4,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.dirpg.env.Environment;
 
@@ -131,12 +129,5 @@ public final class Environments {
                 throw new IllegalArgumentException(id + ": option " + name + " must be a number, got '" + v + "'");
             }
         }
-    }
-
-    /** The option names of every id, for help texts: "DeepSea-v0: size, sigma, quadratureNodes". */
-    public static Set<String> describe() {
-        Set<String> out = new TreeSet<>();
-        REGISTRY.forEach((id, e) -> out.add(id + ": " + String.join(", ", e.options())));
-        return out;
     }
 }

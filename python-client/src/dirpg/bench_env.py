@@ -1,0 +1,99 @@
+"""Benchmark: ``python -m dirpg.bench_env [--env ID] [--seconds S] [--address HOST:PORT]``.
+
+Prints MiniGrid steps/s in process (the bare env; a ServedEnvironment with each token format, i.e. restore +
+step + capture + sign) and through the gRPC server (StepBatch with batch 1 and batch 64). Starts its own
+server on 127.0.0.1 unless ``--address`` names one. Numbers only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import gymnasium as gym
+import numpy as np
+
+from dirpg.envclient import RemoteEnv
+from dirpg.envserver.service import EnvServer
+from dirpg.served_env import ServedEnvironment
+from dirpg.tokens import load_key
+
+
+def _rate(fn, seconds: float) -> float:
+    """Calls fn() (returning the number of steps it did) for about ``seconds``; returns steps per second."""
+    fn()  # warm up
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        steps += fn()
+    return steps / (time.perf_counter() - start)
+
+
+def bench_bare(env_id: str, seconds: float, rng: np.random.Generator) -> float:
+    env = gym.make(env_id, disable_env_checker=True)
+    env.reset(seed=0)
+
+    def run():
+        for _ in range(100):
+            _, _, term, trunc, _ = env.step(int(rng.integers(7)))
+            if term or trunc:
+                env.reset(seed=int(rng.integers(1 << 30)))
+        return 100
+    return _rate(run, seconds)
+
+
+def bench_served(served: ServedEnvironment, seconds: float, rng: np.random.Generator) -> float:
+    start = served.reset(0, None).state_token
+    token = [start]
+
+    def run():
+        for _ in range(100):
+            result = served.step(token[0], int(rng.integers(7)))
+            token[0] = start if result.next.terminal else result.next.state_token
+        return 100
+    return _rate(run, seconds)
+
+
+def bench_remote(remote: RemoteEnv, batch: int, seconds: float, rng: np.random.Generator) -> float:
+    starts = [remote.reset(s).token for s in range(batch)]
+    tokens = list(starts)
+
+    def run():
+        for _ in range(10):
+            results = remote.step_batch(tokens, rng.integers(7, size=batch).tolist())
+            for i, r in enumerate(results):
+                tokens[i] = starts[i] if r.next.terminal else r.next.token
+        return 10 * batch
+    return _rate(run, seconds)
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m dirpg.bench_env", description=__doc__.split("\n\n")[0])
+    p.add_argument("--env", default="MiniGrid-MultiRoom-N6-v0")
+    p.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
+    p.add_argument("--address", default=None, help="a running env server (else one is started here)")
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args(argv)
+    rng = np.random.default_rng(args.seed)
+    key = load_key(None)
+    print(f"env {args.env}, {args.seconds:g} s per measurement")
+    print(f"in-process bare env.step:                 {bench_bare(args.env, args.seconds, rng):10.0f} steps/s")
+    formats = {}
+    for mode in ("generic", "minigrid"):
+        formats[mode] = ServedEnvironment(args.env, key=key, snapshot=mode)
+        rate = bench_served(formats[mode], args.seconds, rng)
+        print(f"in-process served step, {mode:8s} tokens:  {rate:10.0f} steps/s  ({1e3 / rate:.3f} ms/step)")
+    server = None
+    address = args.address
+    if address is None:
+        server = EnvServer({args.env: formats["minigrid"]}, port=0).start()
+        address = server.address
+    with RemoteEnv(address, args.env) as remote:
+        for batch in (1, 64):
+            rate = bench_remote(remote, batch, args.seconds, rng)
+            print(f"gRPC StepBatch, batch {batch:2d}:                 {rate:10.0f} steps/s")
+    if server is not None:
+        server.stop(grace=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Command line: ``python -m dirpg.envserver --env ID [--env ID ...] [options]``.
+
+Prints ``dirpg envserver listening on HOST:PORT`` (flushed) once serving, so a parent process can start it
+and read the port (``--port 0`` picks a free one). SIGTERM / SIGINT stop it gracefully.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+
+from dirpg.envserver.service import EnvServer
+from dirpg.served_env import SNAPSHOT_MODES, ServedEnvironment
+from dirpg.tokens import KEY_ENV_VAR, load_key
+
+
+def _actions(text: str) -> list[int]:
+    try:
+        return [int(a) for a in text.split(",") if a.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--actions wants comma-separated action numbers like 0,1,2,5, got '{text}'")
+
+
+def _kwargs(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise argparse.ArgumentTypeError(f"--env-kwargs is not valid JSON ({e}): '{text}'")
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"--env-kwargs wants a JSON object like {{\"max_steps\": 100}}, got '{text}'")
+    return value
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m dirpg.envserver",
+                                description="Serve Gymnasium environments over the DirPG environment protocol.")
+    p.add_argument("--env", action="append", required=True, metavar="ENV_ID",
+                   help="a Gymnasium env id to serve (repeatable)")
+    p.add_argument("--env-kwargs", type=_kwargs, default={}, metavar="JSON",
+                   help="keyword arguments for gym.make, applied to every served env")
+    p.add_argument("--paper-reward", action="store_true",
+                   help="MiniGrid MultiRoom: the paper's reward (+100 goal, +-30 doors, +-5 pickup/drop), "
+                        "max_steps 100, see_through_walls, and a return-to-go upper bound")
+    p.add_argument("--actions", type=_actions, default=None, metavar="A,B,...",
+                   help="legal action subset (e.g. 0,1,2,5 for MultiRoom); num_actions stays the env's n and "
+                        "the others are masked as illegal")
+    p.add_argument("--snapshot", choices=SNAPSHOT_MODES, default="auto",
+                   help="state token format: auto (MiniGrid's compact one where it applies), generic, minigrid")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=50061, help="0 picks a free port")
+    p.add_argument("--token-key-file", default=None,
+                   help=f"file holding the fleet's token key (else ${KEY_ENV_VAR}, else a random per-process key)")
+    p.add_argument("--seed", type=int, default=None, help="seeds the episode seeds picked for resets without one")
+    p.add_argument("--workers", type=int, default=4, help="gRPC worker threads")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
+    key = load_key(args.token_key_file)
+    envs = {}
+    for env_id in args.env:
+        envs[env_id] = ServedEnvironment(env_id, env_kwargs=args.env_kwargs, paper_reward_variant=args.paper_reward,
+                                         actions=args.actions, key=key, snapshot=args.snapshot)
+    server = EnvServer(envs, host=args.host, port=args.port, seed=args.seed, max_workers=args.workers).start()
+
+    def _stop(signum, _frame):
+        logging.getLogger(__name__).info("signal %d: stopping", signum)
+        server.stop(grace=2.0)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    print(f"dirpg envserver listening on {server.address}", flush=True)
+    server.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

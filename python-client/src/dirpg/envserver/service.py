@@ -1,0 +1,115 @@
+"""The gRPC EnvironmentService over a set of ServedEnvironments, and the server around it.
+
+Errors are mapped here, once: unknown env id -> NOT_FOUND; InvalidTokenError, IllegalActionError and bad
+requests -> INVALID_ARGUMENT; EnvironmentFault -> INTERNAL. Messages name the env, the batch item and the
+problem. A failed call leaves the server serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent import futures
+
+import grpc
+import numpy as np
+from google.protobuf import json_format
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+from dirpg.env.v1 import environment_pb2 as pb
+from dirpg.env.v1 import environment_pb2_grpc as pb_grpc
+from dirpg.served_env import EnvironmentFault, IllegalActionError, ServedEnvironment
+from dirpg.tokens import InvalidTokenError
+
+log = logging.getLogger(__name__)
+SERVICE_NAME = "dirpg.env.v1.EnvironmentService"
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+
+
+class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
+    """Serves ``envs`` (env id -> ServedEnvironment); ``seed`` seeds the picks of unset reset seeds."""
+
+    def __init__(self, envs: dict[str, ServedEnvironment], seed: int | None = None):
+        self._envs = envs
+        self._seed_rng = np.random.default_rng(seed)
+        self._seed_lock = threading.Lock()
+
+    def _env(self, env_id: str, context) -> ServedEnvironment:
+        env = self._envs.get(env_id)
+        if env is None:
+            context.abort(grpc.StatusCode.NOT_FOUND,
+                          f"env '{env_id}' is not served here; served: {sorted(self._envs)}")
+        return env
+
+    def ListEnvironments(self, request, context):
+        return pb.ListEnvironmentsResponse(environments=[e.describe() for e in self._envs.values()])
+
+    def DescribeEnvironment(self, request, context):
+        return pb.DescribeEnvironmentResponse(environment=self._env(request.env_id, context).describe())
+
+    def ResetEnvironment(self, request, context):
+        env = self._env(request.env_id, context)
+        if request.HasField("seed"):
+            # The protocol's seed is an int64; Java callers draw from the whole range. Reinterpret it as the
+            # unsigned 64-bit value with the same bits, which Gymnasium's seeding accepts.
+            seed = request.seed & 0xFFFF_FFFF_FFFF_FFFF
+        else:
+            with self._seed_lock:
+                seed = ServedEnvironment.np_seed(self._seed_rng)
+        options = json_format.MessageToDict(request.options) if request.HasField("options") else None
+        try:
+            return pb.ResetEnvironmentResponse(state=env.reset(seed, options))
+        except EnvironmentFault as e:
+            context.abort(grpc.StatusCode.INTERNAL, str(e))
+        except (TypeError, ValueError) as e:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"env '{env.env_id}' rejected the reset: {e}")
+
+    def StepBatch(self, request, context):
+        env = self._env(request.env_id, context)
+        results = []
+        for i, item in enumerate(request.items):
+            try:
+                results.append(env.step(item.state_token, item.action))
+            except (InvalidTokenError, IllegalActionError) as e:
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"item {i}: {e}")
+            except EnvironmentFault as e:
+                context.abort(grpc.StatusCode.INTERNAL, f"item {i}: {e}")
+        return pb.StepBatchResponse(results=results)
+
+
+class EnvServer:
+    """A gRPC server with the EnvironmentService and the health service (SERVING once started).
+
+    Call order: ``start()`` (binds; ``port`` is then the bound port), ``wait()`` or ``stop(grace)``.
+    """
+
+    def __init__(self, envs: dict[str, ServedEnvironment], host: str = "127.0.0.1", port: int = 0,
+                 seed: int | None = None, max_workers: int = 4):
+        self._server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dirpg-env"),
+            options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)])
+        pb_grpc.add_EnvironmentServiceServicer_to_server(EnvironmentServicer(envs, seed), self._server)
+        self._health = health.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
+        self.host = host
+        self.port = self._server.add_insecure_port(f"{host}:{port}")
+        if self.port == 0:
+            raise OSError(f"could not bind {host}:{port}")
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(self) -> EnvServer:
+        self._server.start()
+        for name in ("", SERVICE_NAME):
+            self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        return self
+
+    def stop(self, grace: float | None = 2.0) -> None:
+        self._health.enter_graceful_shutdown()
+        self._server.stop(grace).wait()
+
+    def wait(self) -> None:
+        self._server.wait_for_termination()

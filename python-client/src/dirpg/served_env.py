@@ -1,0 +1,183 @@
+"""One served Gymnasium environment: reset to a state view, step (state token, action) pairs as a pure function.
+
+Call order: construct once per env id at server start (bad spaces or options raise ValueError there), then
+``describe()``, ``reset(seed, options)`` and ``step(token, action)`` from any thread, any number of times.
+Errors: ``InvalidTokenError`` / ``IllegalActionError`` (INVALID_ARGUMENT at the edge), ``EnvironmentFault``
+(INTERNAL), each with a message naming the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+from minigrid.minigrid_env import MiniGridEnv
+
+from dirpg import paper_reward
+from dirpg.env.v1 import environment_pb2 as pb
+from dirpg.observations import ObservationEncoder
+from dirpg.snapshots import KIND_GENERIC, KIND_MINIGRID, GenericSnapshots, MiniGridSnapshots
+from dirpg.tokens import InvalidTokenError, TokenCodec, config_digest
+
+SNAPSHOT_MODES = ("auto", "generic", "minigrid")
+MAX_ACTIONS = 64  # the legal-action mask is a uint64
+
+
+class IllegalActionError(ValueError):
+    """An action outside the legal set of the state it is applied to."""
+
+
+class EnvironmentFault(RuntimeError):
+    """The environment misbehaved (e.g. a non-finite reward)."""
+
+
+def _mask_bits(actions: list[int]) -> int:
+    mask = 0
+    for a in actions:
+        mask |= 1 << a
+    return mask
+
+
+class ServedEnvironment:
+    """A Gymnasium env id served with state tokens (see the module docstring).
+
+    Arguments: ``env_id`` (a registered Gymnasium id), ``env_kwargs`` (passed to ``gym.make``),
+    ``paper_reward`` (MiniGrid MultiRoom only: the paper's reward and bound, dirpg.paper_reward),
+    ``actions`` (the legal subset, default all; num_actions stays the action space's n), ``key`` (the fleet's
+    token key), ``snapshot`` ("auto": MiniGrid format where it applies, else generic; or force one).
+    """
+
+    def __init__(self, env_id: str, *, env_kwargs: dict | None = None, paper_reward_variant: bool = False,
+                 actions: list[int] | None = None, key: bytes, snapshot: str = "auto"):
+        if snapshot not in SNAPSHOT_MODES:
+            raise ValueError(f"snapshot mode '{snapshot}' unknown; use one of {SNAPSHOT_MODES}")
+        self.env_id = env_id
+        kwargs = dict(paper_reward.PAPER_ENV_KWARGS) if paper_reward_variant else {}
+        kwargs.update(env_kwargs or {})
+        self._kwargs = kwargs
+        self._paper = paper_reward_variant
+        if paper_reward_variant:
+            paper_reward.require_multiroom(env_id)
+        env = self._make()
+        if not isinstance(env.action_space, spaces.Discrete) or env.action_space.start != 0:
+            raise ValueError(f"env '{env_id}' has action space {env.action_space}; only Discrete(n) from 0 is served")
+        self.num_actions = int(env.action_space.n)
+        if self.num_actions > MAX_ACTIONS:
+            raise ValueError(f"env '{env_id}' has {self.num_actions} actions; at most {MAX_ACTIONS} are supported")
+        legal = list(range(self.num_actions)) if actions is None else sorted(set(actions))
+        bad = [a for a in legal if not 0 <= a < self.num_actions]
+        if bad or not legal:
+            raise ValueError(f"action set {actions} for env '{env_id}' must be a non-empty subset of "
+                             f"0..{self.num_actions - 1}")
+        self.legal_actions = legal
+        self.legal_mask = _mask_bits(legal)
+        self._is_minigrid = isinstance(env.unwrapped, MiniGridEnv)
+        self._encoder = ObservationEncoder(env.observation_space,
+                                           drop_keys=("mission",) if self._is_minigrid else (),
+                                           first_keys=("image", "direction") if self._is_minigrid else ())
+        if snapshot == "minigrid" and not self._is_minigrid:
+            raise ValueError(f"snapshot mode 'minigrid' needs a MiniGrid env; '{env_id}' is not one")
+        self._snapshot_mode = snapshot
+        self._generic = GenericSnapshots()
+        self._minigrid = MiniGridSnapshots()
+        self._codec = TokenCodec(key, env_id, config_digest(env_id, sorted(kwargs.items()), self._paper, legal))
+        self._reset_env = env
+        self._reset_lock = threading.Lock()
+        if self._paper:
+            self.min_reward, self.max_reward = paper_reward.MIN_STEP_REWARD, paper_reward.MAX_STEP_REWARD
+        else:
+            low, high = getattr(env.unwrapped, "reward_range", (-math.inf, math.inf))
+            self.min_reward, self.max_reward = float(low), float(high)
+
+    def _make(self) -> gym.Env:
+        env = gym.make(self.env_id, disable_env_checker=True, **self._kwargs)
+        return paper_reward.PaperRewardMultiRoom(env) if self._paper else env
+
+    def describe(self) -> pb.EnvironmentDescription:
+        doc = (type(self._reset_env.unwrapped).__doc__ or "").strip()
+        options = json.dumps({"env_kwargs": self._kwargs, "paper_reward": self._paper,
+                              "legal_actions": self.legal_actions, "snapshot": self._snapshot_mode}, default=str)
+        return pb.EnvironmentDescription(
+            env_id=self.env_id, observation=self._encoder.specs(), num_actions=self.num_actions,
+            provides_bound=self._paper, min_reward=self.min_reward, max_reward=self.max_reward,
+            description=f"options: {options}\n\n{doc}")
+
+    # --- reset and step -------------------------------------------------------------------------------------
+
+    def reset(self, seed: int, options: dict | None) -> pb.StateView:
+        with self._reset_lock:
+            env = self._reset_env
+            obs, _ = env.reset(seed=int(seed), options=options or None)
+            if self._use_minigrid(env):
+                layout = self._minigrid.layout_of(env)
+                token = self._token(KIND_MINIGRID, False, self._minigrid.capture(env, layout))
+            else:
+                token = self._token(KIND_GENERIC, False, self._generic.capture(env))
+            return self._view(env, token, obs, terminal=False)
+
+    def step(self, token: bytes, action: int) -> pb.StepResult:
+        decoded = self._codec.decode(token)
+        if not decoded.payload:
+            raise InvalidTokenError(f"state token for env '{self.env_id}' has an empty payload")
+        terminal = decoded.payload[0] == 1
+        payload = decoded.payload[1:]
+        if terminal:
+            raise IllegalActionError(f"action {action} is illegal: the state is terminal (no action is legal)")
+        if not (0 <= action < self.num_actions and (self.legal_mask >> action) & 1):
+            raise IllegalActionError(f"action {action} is illegal for env '{self.env_id}'; legal actions: "
+                                     f"{self.legal_actions}")
+        if decoded.kind == KIND_MINIGRID:
+            with self._minigrid.restored(payload) as (env, layout, doors):
+                obs, reward, terminated, truncated = self._step_env(env, action)
+                done = terminated or truncated
+                next_token = self._token(KIND_MINIGRID, done, self._minigrid.capture(env, layout, doors))
+                view = self._view(env, next_token, obs, done)
+        elif decoded.kind == KIND_GENERIC:
+            with self._generic.restored(payload) as env:
+                obs, reward, terminated, truncated = self._step_env(env, action)
+                done = terminated or truncated
+                view = self._view(env, self._token(KIND_GENERIC, done, self._generic.capture(env)), obs, done)
+        else:
+            raise InvalidTokenError(f"state token for env '{self.env_id}' has unknown snapshot kind {decoded.kind}")
+        return pb.StepResult(next=view, reward=reward, terminated=terminated, truncated=truncated)
+
+    # --- helpers --------------------------------------------------------------------------------------------
+
+    def _use_minigrid(self, env: gym.Env) -> bool:
+        if self._snapshot_mode == "generic":
+            return False
+        applies = MiniGridSnapshots.applies_to(env)
+        if self._snapshot_mode == "minigrid" and not applies:
+            raise EnvironmentFault(f"env '{self.env_id}': this episode holds movable objects or unknown wrappers, "
+                                   f"so the 'minigrid' snapshot cannot capture it; use snapshot 'auto'")
+        return applies
+
+    def _step_env(self, env: gym.Env, action: int):
+        try:
+            obs, reward, terminated, truncated, _ = env.step(action)
+        except Exception as e:  # the env's own failure, reported as INTERNAL with its text
+            raise EnvironmentFault(f"env '{self.env_id}' raised {type(e).__name__} on step: {e}") from e
+        reward = float(reward)
+        if not math.isfinite(reward):
+            raise EnvironmentFault(f"env '{self.env_id}' returned the non-finite reward {reward}")
+        return obs, reward, bool(terminated), bool(truncated)
+
+    def _token(self, kind: int, terminal: bool, snapshot: bytes) -> bytes:
+        return self._codec.encode(kind, (b"\x01" if terminal else b"\x00") + snapshot)
+
+    def _view(self, env: gym.Env, token: bytes, obs, terminal: bool) -> pb.StateView:
+        bound = 0.0
+        if self._paper and not terminal:
+            bound = paper_reward.return_to_go_upper_bound(env)
+        return pb.StateView(state_token=token, observation=self._encoder.encode(obs),
+                            legal_actions=0 if terminal else self.legal_mask, terminal=terminal,
+                            return_to_go_upper_bound=bound, has_bound=self._paper)
+
+    @staticmethod
+    def np_seed(rng: np.random.Generator) -> int:
+        """A fresh episode seed drawn from ``rng`` (for resets without a seed)."""
+        return int(rng.integers(0, 2**31 - 1))

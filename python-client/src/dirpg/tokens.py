@@ -1,0 +1,125 @@
+"""State tokens: opaque, authenticated bytes that carry a whole environment state.
+
+Layout (all integers big-endian)::
+
+    magic  b"DPGT"            4 bytes
+    version                   1 byte   (TOKEN_VERSION)
+    kind                      1 byte   (which snapshot format the payload uses)
+    config digest             8 bytes  (the serving configuration: env id, kwargs, reward variant, actions)
+    env id length             2 bytes
+    env id                    UTF-8
+    payload                   the snapshot (pickle bytes; see dirpg.snapshots)
+    HMAC-SHA256               32 bytes over everything above, keyed with the fleet's shared key
+
+Any server of a fleet that shares the key (and the configuration) can step any token. The payload is only
+unpickled after the HMAC verifies, so a client can never make the server unpickle bytes it did not sign.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+import struct
+from dataclasses import dataclass
+
+MAGIC = b"DPGT"
+TOKEN_VERSION = 1
+_HEADER = struct.Struct(">4sBB8sH")
+_MAC_LEN = 32
+MIN_KEY_BYTES = 16
+KEY_ENV_VAR = "DIRPG_TOKEN_KEY"
+
+log = logging.getLogger(__name__)
+
+
+class InvalidTokenError(ValueError):
+    """A state token is malformed, tampered, foreign (other env id, configuration or key) or of another version."""
+
+
+@dataclass(frozen=True)
+class DecodedToken:
+    """The verified contents of a token."""
+
+    kind: int
+    payload: bytes
+
+
+class TokenCodec:
+    """Signs and verifies the state tokens of one served environment configuration.
+
+    Call order: ``encode(kind, payload)`` makes a token; ``decode(token)`` verifies it (raising
+    InvalidTokenError with the reason) and returns its kind and payload.
+    """
+
+    def __init__(self, key: bytes, env_id: str, config_digest: bytes):
+        if len(key) < MIN_KEY_BYTES:
+            raise ValueError(f"token key has {len(key)} bytes; it needs at least {MIN_KEY_BYTES}")
+        if len(config_digest) != 8:
+            raise ValueError(f"config digest must be 8 bytes, got {len(config_digest)}")
+        self._key = key
+        self.env_id = env_id
+        self._env_id_bytes = env_id.encode("utf-8")
+        self._config_digest = config_digest
+
+    def encode(self, kind: int, payload: bytes) -> bytes:
+        body = b"".join((
+            _HEADER.pack(MAGIC, TOKEN_VERSION, kind, self._config_digest, len(self._env_id_bytes)),
+            self._env_id_bytes,
+            payload,
+        ))
+        return body + hmac.digest(self._key, body, "sha256")
+
+    def decode(self, token: bytes) -> DecodedToken:
+        if len(token) < _HEADER.size + _MAC_LEN:
+            raise InvalidTokenError(
+                f"state token has {len(token)} bytes, too short to be a DirPG state token "
+                f"(at least {_HEADER.size + _MAC_LEN})")
+        magic, version, kind, digest, id_len = _HEADER.unpack_from(token)
+        if magic != MAGIC:
+            raise InvalidTokenError(f"state token does not start with the magic {MAGIC!r}: not a DirPG state token")
+        if version != TOKEN_VERSION:
+            raise InvalidTokenError(
+                f"state token has format version {version}; this server reads version {TOKEN_VERSION}")
+        id_end = _HEADER.size + id_len
+        if id_end + _MAC_LEN > len(token):
+            raise InvalidTokenError("state token is truncated: its env id runs past its end")
+        token_env = token[_HEADER.size:id_end].decode("utf-8", errors="replace")
+        if token_env != self.env_id:
+            raise InvalidTokenError(f"state token belongs to env '{token_env}', not to '{self.env_id}'")
+        body, mac = token[:-_MAC_LEN], token[-_MAC_LEN:]
+        if not hmac.compare_digest(mac, hmac.digest(self._key, body, "sha256")):
+            raise InvalidTokenError(
+                f"state token for env '{self.env_id}' fails its HMAC check: it was tampered with or signed "
+                f"with another fleet key")
+        if digest != self._config_digest:
+            raise InvalidTokenError(
+                f"state token for env '{self.env_id}' was made by a server with another configuration "
+                f"(env kwargs, reward variant or action set differ)")
+        return DecodedToken(kind=kind, payload=bytes(token[id_end:-_MAC_LEN]))
+
+
+def config_digest(*parts: object) -> bytes:
+    """An 8-byte digest of a serving configuration (its parts' reprs)."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).digest()[:8]
+
+
+def load_key(key_file: str | None) -> bytes:
+    """The fleet key: from ``key_file``, else from $DIRPG_TOKEN_KEY, else a fresh random key for this process."""
+    if key_file:
+        with open(key_file, "rb") as f:
+            key = f.read().strip()
+        if len(key) < MIN_KEY_BYTES:
+            raise ValueError(f"token key file {key_file} holds {len(key)} bytes; it needs at least {MIN_KEY_BYTES}")
+        return key
+    env_key = os.environ.get(KEY_ENV_VAR)
+    if env_key:
+        key = env_key.encode("utf-8")
+        if len(key) < MIN_KEY_BYTES:
+            raise ValueError(f"${KEY_ENV_VAR} holds {len(key)} bytes; it needs at least {MIN_KEY_BYTES}")
+        return key
+    log.warning("no token key given (--token-key-file or $%s): using a random key, so state tokens only "
+                "work on this server process", KEY_ENV_VAR)
+    return secrets.token_bytes(32)

@@ -1,0 +1,69 @@
+"""Shared fixtures: in-process env servers on 127.0.0.1 and test-only Gymnasium envs for the error paths."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium import spaces
+
+from dirpg.envserver.service import EnvServer
+from dirpg.served_env import ServedEnvironment
+
+MULTIROOM = "MiniGrid-MultiRoom-N6-v0"
+KEY = b"test-fleet-key-0123456789abcdef"
+
+
+class NanRewardEnv(gym.Env):
+    """Test-only env whose every step pays a NaN reward (exercises the INTERNAL error path)."""
+
+    observation_space = spaces.Box(-1.0, 1.0, (2,), np.float32)
+    action_space = spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        return np.zeros(2, np.float32), {}
+
+    def step(self, action):
+        return np.zeros(2, np.float32), float("nan"), False, False, {}
+
+
+class TupleObsEnv(NanRewardEnv):
+    """Test-only env with an unsupported (Tuple) observation space."""
+
+    observation_space = spaces.Tuple((spaces.Discrete(2), spaces.Discrete(3)))
+
+
+gym.register("DirpgTest/NanReward-v0", entry_point=NanRewardEnv)
+gym.register("DirpgTest/TupleObs-v0", entry_point=TupleObsEnv)
+
+
+def serve(envs: list[ServedEnvironment]) -> EnvServer:
+    return EnvServer({e.env_id: e for e in envs}, host="127.0.0.1", port=0, seed=7).start()
+
+
+@pytest.fixture(scope="session")
+def plain_server():
+    """MultiRoom-N6 (compact MiniGrid tokens), DoorKey (generic tokens: it has a key), CartPole, the NaN env."""
+    server = serve([ServedEnvironment(MULTIROOM, key=KEY),
+                    ServedEnvironment("MiniGrid-DoorKey-6x6-v0", key=KEY),
+                    ServedEnvironment("CartPole-v1", key=KEY),
+                    ServedEnvironment("DirpgTest/NanReward-v0", key=KEY)])
+    yield server
+    server.stop(grace=None)
+
+
+@pytest.fixture(scope="session")
+def generic_server():
+    """MultiRoom-N6 forced onto generic (whole-env pickle) tokens."""
+    server = serve([ServedEnvironment(MULTIROOM, key=KEY, snapshot="generic")])
+    yield server
+    server.stop(grace=None)
+
+
+@pytest.fixture(scope="session")
+def paper_server():
+    """MultiRoom-N6 with the paper's reward and bound, actions restricted to left/right/forward/toggle."""
+    server = serve([ServedEnvironment(MULTIROOM, key=KEY, paper_reward_variant=True, actions=[0, 1, 2, 5])])
+    yield server
+    server.stop(grace=None)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets up the Python side (idempotent): python-client/.venv with the dirpg package installed editable with its
+# test extras (pinned versions, see python-client/pyproject.toml), then generates the gRPC stubs from proto/.
+# Needs only python3.11 (or $PYTHON) with venv/pip and access to PyPI.
+#
+# Usage: scripts/setup-python.sh        then: python-client/.venv/bin/python -m pytest python-client/tests
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+python="${PYTHON:-python3.11}"
+venv="$root/python-client/.venv"
+if [ ! -x "$venv/bin/python" ]; then
+    "$python" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root/python-client[test]"
+"$root/scripts/gen-python-stubs.sh" "$venv/bin/python"
+"$venv/bin/python" -c "import dirpg.env.v1.environment_pb2_grpc, gymnasium, minigrid; print('dirpg python client ready:', '$venv')"

@@ -1,0 +1,105 @@
+package org.dirpg.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dirpg.search.Priority;
+import org.dirpg.train.Algorithm;
+import org.dirpg.train.TrainSettings;
+import picocli.CommandLine.Option;
+
+/** The options every training command shares; {@link #settings()} validates them into a {@link TrainSettings}. */
+public final class SettingsOptions {
+    @Option(names = "--env", description = "Environment id (native, or served remotely with --remote). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "DeepSea-v0")
+    String env;
+
+    @Option(names = {"-o", "--env-option"}, description = "Environment option name=value (repeatable).")
+    Map<String, String> envOptions = new LinkedHashMap<>();
+
+    @Option(names = "--remote", split = ",", description = "Env server endpoints host:port[,host:port...]; train on the remote env.")
+    List<String> remote = new ArrayList<>();
+
+    @Option(names = "--algo", description = "dirpg, reinforce, reinforce-rtg, cem, ucb-semi, ucb-full. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "dirpg")
+    String algorithm;
+
+    @Option(names = "--epsilon", description = "eps of eq. (6); non-zero. Default: ${DEFAULT-VALUE}.", defaultValue = "1.0")
+    double epsilon;
+
+    @Option(names = "--priority", description = "gumbel or astar. Default: ${DEFAULT-VALUE}.", defaultValue = "gumbel")
+    String priority;
+
+    @Option(names = "--alpha", description = "Weight of the bound U in the A* priority, in [0, 1]. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "0.0")
+    double alpha;
+
+    @Option(names = "--budget", description = "Interactions per search. Default: ${DEFAULT-VALUE}.", defaultValue = "100")
+    long budget;
+
+    @Option(names = "--early-stop", negatable = true, description = "Stop each search at the first improvement. Default: true.",
+            defaultValue = "true", fallbackValue = "true")
+    boolean earlyStop;
+
+    @Option(names = "--prune", description = "Prune regions by the bound G + eps (L + U). Default: false.")
+    boolean prune;
+
+    @Option(names = {"-n", "--updates"}, description = "Number of updates (episodes). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "2000")
+    long updates;
+
+    @Option(names = "--lr", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.", defaultValue = "0.001")
+    double learningRate;
+
+    @Option(names = "--seed", description = "The run's seed. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--rollouts", description = "REINFORCE/CEM trajectories per update. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "30")
+    int rollouts;
+
+    @Option(names = "--elites", description = "CEM elites per update. Default: ${DEFAULT-VALUE}.", defaultValue = "2")
+    int elites;
+
+    @Option(names = "--policy", description = "auto, linear, bernoulli, conv. Default: ${DEFAULT-VALUE}.", defaultValue = "auto")
+    String policy;
+
+    @Option(names = "--init-scale", description = "Std of the initial random weights. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "0.0")
+    double initScale;
+
+    /** The validated settings; bad values throw IllegalArgumentException naming the option. */
+    public TrainSettings settings() {
+        return TrainSettings.builder()
+                .envId(env)
+                .envOptions(envOptions)
+                .remoteEndpoints(remote)
+                .algorithm(Algorithm.parse(algorithm))
+                .epsilon(epsilon)
+                .priority(parsePriority(priority))
+                .alpha(alpha)
+                .budget(budget)
+                .earlyStop(earlyStop)
+                .prune(prune)
+                .updates(updates)
+                .learningRate(learningRate)
+                .seed(seed)
+                .rollouts(rollouts)
+                .elites(elites)
+                .policy(policy)
+                .initScale(initScale)
+                .build();
+    }
+
+    static Priority parsePriority(String name) {
+        switch (name.toLowerCase()) {
+            case "gumbel":
+                return Priority.GUMBEL;
+            case "astar":
+                return Priority.ASTAR;
+            default:
+                throw new IllegalArgumentException("priority: unknown '" + name + "'; expected gumbel or astar");
+        }
+    }
+}

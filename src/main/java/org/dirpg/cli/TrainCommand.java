@@ -1,0 +1,82 @@
+package org.dirpg.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.dirpg.env.Environment;
+import org.dirpg.env.classic.DeepSea;
+import org.dirpg.experiment.PathProbability;
+import org.dirpg.policy.Policy;
+import org.dirpg.train.MetricsWriter;
+import org.dirpg.train.RunSummary;
+import org.dirpg.train.TrainSettings;
+import org.dirpg.train.Trainer;
+import org.dirpg.train.TrainerFactory;
+import org.dirpg.train.TrainingRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dirpg train}: one training run, metrics per update to CSV and JSONL, a summary at the end. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a policy with DirPG or a baseline on a native or remote environment.")
+public final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    SettingsOptions options;
+
+    @Option(names = "--out", description = "Run directory for metrics.csv and metrics.jsonl. Default: runs/<algo>-<env>-seed<seed>.")
+    Path out;
+
+    @Option(names = "--json", description = "Print only a one-line JSON summary at the end.")
+    boolean json;
+
+    @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        TrainSettings settings = options.settings();
+        Path dir = out != null ? out : Path.of("runs", settings.algorithm().cliName() + "-" + settings.envId() + "-seed" + settings.seed());
+        try (Environment env = TrainerFactory.environment(settings)) {
+            Policy policy = settings.algorithm().name().startsWith("UCB") ? null : TrainerFactory.policy(settings, env);
+            Trainer trainer = TrainerFactory.trainer(settings, env, policy);
+            RunSummary summary;
+            try (MetricsWriter writer = new MetricsWriter(dir); ProgressBar bar = progress(settings)) {
+                summary = TrainingRun.run(trainer, settings.updates(), m -> {
+                    writer.write(m);
+                    if (bar != null) {
+                        bar.step();
+                        if (m.update() % 50 == 0) {
+                            bar.setExtraMessage(String.format("return %.3f", m.updateReturn()));
+                        }
+                    }
+                });
+            }
+            if (json) {
+                System.out.println(summary.toJson());
+            } else {
+                System.out.printf("%s on %s: %d updates, %d interactions, mean return %.4f (first tenth) -> %.4f (last tenth), %.1f s%n",
+                        summary.algorithm(), settings.envId(), summary.updates(), summary.interactions(),
+                        summary.firstReturn(), summary.lastReturn(), summary.seconds());
+                if (env instanceof DeepSea sea && policy != null) {
+                    int steps = sea.size() - 1;
+                    System.out.printf("P(LLLL) = %.3f, P(RRRR) = %.3f%n",
+                            PathProbability.of(sea, policy, 0, PathProbability.repeat(DeepSea.LEFT, steps)),
+                            PathProbability.of(sea, policy, 0, PathProbability.repeat(DeepSea.RIGHT, steps)));
+                }
+                System.out.println("metrics: " + dir.resolve("metrics.csv"));
+            }
+        }
+        return 0;
+    }
+
+    private ProgressBar progress(TrainSettings settings) {
+        if (noProgress || json) {
+            return null;
+        }
+        return new ProgressBarBuilder().setTaskName("train").setInitialMax(settings.updates())
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build();
+    }
+}

@@ -1,0 +1,75 @@
+package org.dirpg.server.env;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gRPC server around one {@link EnvironmentServiceImpl}, with the standard health service set to SERVING once
+ * started.
+ *
+ * <p>Call order: {@link #start} (port 0 picks a free port, see {@link #port()}); then {@link #blockUntilShutdown()}
+ * or {@link #stop()} / {@link #stopNow()}.
+ */
+public final class EnvironmentServer implements AutoCloseable {
+    private final Server server;
+    private final HealthStatusManager health;
+    private final int port;
+
+    private EnvironmentServer(Server server, HealthStatusManager health) {
+        this.server = server;
+        this.health = health;
+        this.port = server.getPort();
+    }
+
+    /**
+     * Starts serving {@code service} on {@code port} of every interface.
+     *
+     * @param maxMessageBytes the largest request this server accepts
+     */
+    public static EnvironmentServer start(EnvironmentServiceImpl service, int port, int maxMessageBytes)
+            throws IOException {
+        HealthStatusManager health = new HealthStatusManager();
+        Server server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
+                .addService(service)
+                .addService(health.getHealthService())
+                .maxInboundMessageSize(maxMessageBytes)
+                .build()
+                .start();
+        health.setStatus("", ServingStatus.SERVING);
+        return new EnvironmentServer(server, health);
+    }
+
+    /** The port the server listens (or listened) on. */
+    public int port() {
+        return port;
+    }
+
+    /** Stops accepting calls and waits up to 5 s for calls in flight. */
+    public void stop() throws InterruptedException {
+        health.enterTerminalState();
+        server.shutdown();
+        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+        }
+    }
+
+    /** Stops at once, failing calls in flight (as a crashed server would). */
+    public void stopNow() {
+        health.enterTerminalState();
+        server.shutdownNow();
+    }
+
+    public void blockUntilShutdown() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
