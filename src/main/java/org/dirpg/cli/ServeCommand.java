@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dirpg serve}: runs the DirPG server (trainer service, health, reflection) until SIGTERM or SIGINT, which stop
- * it gracefully (runs stop between updates and write checkpoints).
+ * {@code dirpg serve}: runs the DirPG server (trainer service, the native environments over the environment protocol,
+ * health, reflection) until SIGTERM or SIGINT, which stop it gracefully (runs stop between updates and write
+ * checkpoints).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the DirPG trainer service over gRPC until SIGTERM/SIGINT.")
@@ -31,6 +32,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Where checkpoints are written and read (default: ${DEFAULT-VALUE}).")
     Path checkpointDir;
 
+    @Option(names = "--token-key-file",
+            description = "HMAC key of the environment service's state tokens (>= 16 bytes; share it across a fleet). "
+                    + "Default: a random key, so tokens only work on this process.")
+    Path tokenKeyFile;
+
     @Option(names = "--max-message-bytes", defaultValue = "16777216",
             description = "Largest request the server accepts (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
@@ -40,12 +46,15 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port: must be in [0, 65535], got " + port);
         }
-        DirpgServer server = DirpgServer.builder(
+        DirpgServer.Builder builder = DirpgServer.builder(
                         NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create()))
                 .workers(workers)
                 .checkpointDir(checkpointDir)
-                .maxMessageBytes(maxMessageBytes)
-                .start();
+                .maxMessageBytes(maxMessageBytes);
+        if (tokenKeyFile != null) {
+            builder.tokenKey(DirpgServer.readTokenKey(tokenKeyFile));
+        }
+        DirpgServer server = builder.start();
         server.installShutdownHook();
         System.out.println("dirpg server listening on " + host + ":" + server.port());
         System.out.flush();

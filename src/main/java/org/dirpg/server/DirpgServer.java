@@ -6,14 +6,25 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.dirpg.env.EncodableEnvironment;
+import org.dirpg.env.Environment;
+import org.dirpg.env.classic.Environments;
+import org.dirpg.proto.env.v1.EnvironmentServiceGrpc;
 import org.dirpg.proto.train.v1.TrainerServiceGrpc;
+import org.dirpg.server.env.EnvironmentServiceImpl;
+import org.dirpg.server.env.StateTokens;
 import org.dirpg.server.train.RunManager;
 import org.dirpg.server.train.TrainerServiceImpl;
 
 /**
- * The DirPG server: the trainer service (training runs on a bounded worker pool), the standard gRPC health service
+ * The DirPG server: the trainer service (training runs on a bounded worker pool), the environment service serving
+ * every native environment (with default options) over the environment protocol, the standard gRPC health service
  * (SERVING once started, for the whole server and for each service) and server reflection.
  *
  * <p>Call order, as in the grpc-java examples: {@link #builder(ServerBuilder)} with a server builder that fixes the
@@ -48,6 +59,10 @@ public final class DirpgServer {
         private Path checkpointDir = Path.of("runs", "checkpoints");
         /** Largest request accepted; default 16 MiB (batched Act calls and checkpoint bytes can be large). */
         private int maxMessageBytes = 16 << 20;
+        /** HMAC key of the environment service's state tokens; default null = a random key for this process. */
+        private byte[] tokenKey;
+        /** Seeds the environment service's resets that come without a seed; default 0. */
+        private long envSeed;
 
         private Builder(ServerBuilder<?> transport) {
             this.transport = transport;
@@ -74,21 +89,70 @@ public final class DirpgServer {
             return this;
         }
 
+        /** The fleet's state-token key (at least {@link StateTokens#MIN_KEY_BYTES} bytes). */
+        public Builder tokenKey(byte[] v) {
+            if (v.length < StateTokens.MIN_KEY_BYTES) {
+                throw new IllegalArgumentException("token key: needs at least " + StateTokens.MIN_KEY_BYTES
+                        + " bytes, got " + v.length);
+            }
+            tokenKey = v.clone();
+            return this;
+        }
+
+        public Builder envSeed(long v) {
+            envSeed = v;
+            return this;
+        }
+
         /** Builds and starts the server; health turns SERVING once it listens. */
         public DirpgServer start() throws IOException {
             RunManager runs = new RunManager(workers, checkpointDir);
             HealthStatusManager health = new HealthStatusManager();
             transport.maxInboundMessageSize(maxMessageBytes)
                     .addService(new TrainerServiceImpl(runs))
-                    // ENVIRONMENT SERVICE: add org.dirpg.server.env.EnvironmentServiceImpl serving every native
-                    // environment of Environments here once branch `remote` is merged into main.
+                    .addService(new EnvironmentServiceImpl(nativeEnvironments(),
+                            tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance());
             Server server = transport.build().start();
             health.setStatus("", ServingStatus.SERVING);
             health.setStatus(TrainerServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+            health.setStatus(EnvironmentServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
             return new DirpgServer(server, runs, health);
         }
+    }
+
+    /** Every native environment of {@link Environments}, with its default options. */
+    static List<EncodableEnvironment> nativeEnvironments() {
+        List<EncodableEnvironment> out = new ArrayList<>();
+        for (String id : Environments.ids()) {
+            Environment env = Environments.make(id);
+            if (!(env instanceof EncodableEnvironment e)) {
+                throw new IllegalStateException("native environment " + id + " cannot encode its states for the "
+                        + "environment protocol");
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** Reads a state-token key file as the Python env servers do: its bytes with surrounding whitespace removed. */
+    public static byte[] readTokenKey(Path file) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        int from = 0;
+        int to = raw.length;
+        while (from < to && Character.isWhitespace(raw[from])) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(raw[to - 1])) {
+            to--;
+        }
+        byte[] key = Arrays.copyOfRange(raw, from, to);
+        if (key.length < StateTokens.MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("--token-key-file: " + file + " holds " + key.length
+                    + " bytes; it needs at least " + StateTokens.MIN_KEY_BYTES);
+        }
+        return key;
     }
 
     /** The port the server listens on (the chosen one when started on port 0); -1 for in-process transports. */

@@ -147,7 +147,7 @@ final class HostedRun implements Runnable {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
             end = RunState.FAILED;
         }
-        env.close();
+        release();
         synchronized (this) {
             state = end;
         }
@@ -174,9 +174,21 @@ final class HostedRun implements Runnable {
             }
         }
         if (endNow) {
-            env.close();
+            release();
             log.end();
         }
+    }
+
+    /** Frees the trainer's threads (DirPG with several searches in flight) and the environment. */
+    private void release() {
+        if (trainer instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // Closing only frees resources; the run's outcome stands.
+            }
+        }
+        env.close();
     }
 
     synchronized RunState state() {

@@ -42,8 +42,8 @@ final class RunSpecs {
                     "environment: set native_environment (one of " + String.join(", ", Environments.ids())
                             + ") or remote_environment");
         }
-        b.algorithm(algorithm(spec.getAlgorithm()));
-        b.priority(priority(spec.getPriority()));
+        b.algorithm(algorithm(spec.getAlgorithm(), spec.getAlgorithmValue()));
+        b.priority(priority(spec.getPriority(), spec.getPriorityValue()));
         if (spec.hasEpsilon()) b.epsilon(spec.getEpsilon());
         if (spec.hasAlpha()) b.alpha(spec.getAlpha());
         if (spec.hasBudget()) b.budget(spec.getBudget());
@@ -103,7 +103,7 @@ final class RunSpecs {
         }
     }
 
-    private static Algorithm algorithm(org.dirpg.proto.train.v1.Algorithm a) {
+    private static Algorithm algorithm(org.dirpg.proto.train.v1.Algorithm a, int number) {
         return switch (a) {
             case ALGORITHM_UNSPECIFIED, DIRPG -> Algorithm.DIRPG;
             case REINFORCE -> Algorithm.REINFORCE;
@@ -111,16 +111,16 @@ final class RunSpecs {
             case CEM -> Algorithm.CEM;
             case UCB_SEMI -> Algorithm.UCB_SEMI;
             case UCB_FULL -> Algorithm.UCB_FULL;
-            case UNRECOGNIZED -> throw new IllegalArgumentException("algorithm: unknown value; expected one of "
+            case UNRECOGNIZED -> throw new IllegalArgumentException("algorithm: unknown value " + number + "; expected one of "
                     + Arrays.stream(Algorithm.values()).map(Enum::name).collect(Collectors.joining(", ")));
         };
     }
 
-    private static Priority priority(org.dirpg.proto.train.v1.Priority p) {
+    private static Priority priority(org.dirpg.proto.train.v1.Priority p, int number) {
         return switch (p) {
             case PRIORITY_UNSPECIFIED, GUMBEL -> Priority.GUMBEL;
             case ASTAR -> Priority.ASTAR;
-            case UNRECOGNIZED -> throw new IllegalArgumentException("priority: unknown value; expected GUMBEL or ASTAR");
+            case UNRECOGNIZED -> throw new IllegalArgumentException("priority: unknown value " + number + "; expected GUMBEL or ASTAR");
         };
     }
 

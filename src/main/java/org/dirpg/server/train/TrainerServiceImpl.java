@@ -1,12 +1,9 @@
 package org.dirpg.server.train;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.NoSuchElementException;
-import java.util.function.Supplier;
 import org.dirpg.proto.train.v1.ActRequest;
 import org.dirpg.proto.train.v1.ActResponse;
 import org.dirpg.proto.train.v1.CreateRunRequest;
@@ -22,12 +19,14 @@ import org.dirpg.proto.train.v1.StopRunResponse;
 import org.dirpg.proto.train.v1.StreamMetricsRequest;
 import org.dirpg.proto.train.v1.StreamMetricsResponse;
 import org.dirpg.proto.train.v1.TrainerServiceGrpc;
+import org.dirpg.server.StatusMapping;
 
 /**
  * The trainer protocol ({@code proto/dirpg/train/v1}) over a {@link RunManager}. Domain exceptions become status codes
- * here, once, with their messages intact: {@link IllegalArgumentException} INVALID_ARGUMENT (the message starts with
- * the field's name), {@link NoSuchElementException} NOT_FOUND, {@link IllegalStateException} FAILED_PRECONDITION,
- * {@link UnsupportedOperationException} UNIMPLEMENTED, anything else INTERNAL. A failed call never affects the runs.
+ * here, once, by {@link StatusMapping}, with their messages intact: {@link IllegalArgumentException} INVALID_ARGUMENT
+ * (the message starts with the field's name), {@link NoSuchElementException} NOT_FOUND (unknown run id or checkpoint
+ * file), {@link IllegalStateException} FAILED_PRECONDITION, {@link UnsupportedOperationException} UNIMPLEMENTED,
+ * anything else INTERNAL. A failed call never affects the runs.
  */
 public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceImplBase {
     private final RunManager runs;
@@ -38,17 +37,17 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void createRun(CreateRunRequest request, StreamObserver<CreateRunResponse> responses) {
-        respond(responses, () -> CreateRunResponse.newBuilder().setRun(runs.create(request).toProto()).build());
+        StatusMapping.respond(responses, () -> CreateRunResponse.newBuilder().setRun(runs.create(request).toProto()).build());
     }
 
     @Override
     public void getRun(GetRunRequest request, StreamObserver<GetRunResponse> responses) {
-        respond(responses, () -> GetRunResponse.newBuilder().setRun(runs.get(request.getRunId()).toProto()).build());
+        StatusMapping.respond(responses, () -> GetRunResponse.newBuilder().setRun(runs.get(request.getRunId()).toProto()).build());
     }
 
     @Override
     public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> responses) {
-        respond(responses, () -> {
+        StatusMapping.respond(responses, () -> {
             ListRunsResponse.Builder b = ListRunsResponse.newBuilder();
             if (request.getState() == org.dirpg.proto.train.v1.RunState.UNRECOGNIZED) {
                 throw new IllegalArgumentException("state: unknown value " + request.getStateValue());
@@ -62,7 +61,7 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void stopRun(StopRunRequest request, StreamObserver<StopRunResponse> responses) {
-        respond(responses, () -> StopRunResponse.newBuilder().setRun(runs.stop(request.getRunId()).toProto()).build());
+        StatusMapping.respond(responses, () -> StopRunResponse.newBuilder().setRun(runs.stop(request.getRunId()).toProto()).build());
     }
 
     @Override
@@ -74,7 +73,7 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
             }
             log = runs.get(request.getRunId()).log();
         } catch (RuntimeException e) {
-            responses.onError(toStatus(e).asRuntimeException());
+            responses.onError(StatusMapping.toStatus(e).asRuntimeException());
             return;
         }
         new MetricsStream(log, (ServerCallStreamObserver<StreamMetricsResponse>) responses, request.getStartUpdate()).start();
@@ -82,13 +81,13 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void act(ActRequest request, StreamObserver<ActResponse> responses) {
-        respond(responses, () -> runs.get(request.getRunId())
+        StatusMapping.respond(responses, () -> runs.get(request.getRunId())
                 .act(request.getObservationsList(), request.getGreedy(), request.getSeed()));
     }
 
     @Override
     public void saveCheckpoint(SaveCheckpointRequest request, StreamObserver<SaveCheckpointResponse> responses) {
-        respond(responses, () -> {
+        StatusMapping.respond(responses, () -> {
             HostedRun.Saved saved = runs.get(request.getRunId()).saveCheckpoint();
             return SaveCheckpointResponse.newBuilder()
                     .setPath(saved.path().toString())
@@ -96,36 +95,5 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
                     .setUpdatesDone(saved.checkpoint().updatesDone())
                     .build();
         });
-    }
-
-    private static <T> void respond(StreamObserver<T> responses, Supplier<T> body) {
-        T result;
-        try {
-            result = body.get();
-        } catch (RuntimeException e) {
-            responses.onError(toStatus(e).asRuntimeException());
-            return;
-        }
-        responses.onNext(result);
-        responses.onCompleted();
-    }
-
-    static Status toStatus(RuntimeException e) {
-        if (e instanceof StatusRuntimeException s) {
-            return s.getStatus();
-        }
-        Status status;
-        if (e instanceof NoSuchElementException) {
-            status = Status.NOT_FOUND;
-        } else if (e instanceof IllegalArgumentException) {
-            status = Status.INVALID_ARGUMENT;
-        } else if (e instanceof IllegalStateException) {
-            status = Status.FAILED_PRECONDITION;
-        } else if (e instanceof UnsupportedOperationException) {
-            status = Status.UNIMPLEMENTED;
-        } else {
-            status = Status.INTERNAL;
-        }
-        return status.withDescription(e.getMessage() != null ? e.getMessage() : e.getClass().getName()).withCause(e);
     }
 }

@@ -8,6 +8,21 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.nio.file.Files;
+import org.dirpg.env.classic.DeepSea;
+import org.dirpg.env.classic.Environments;
+import org.dirpg.proto.env.v1.EnvironmentDescription;
+import org.dirpg.proto.env.v1.EnvironmentServiceGrpc;
+import org.dirpg.proto.env.v1.ListEnvironmentsRequest;
+import org.dirpg.proto.env.v1.ResetEnvironmentRequest;
+import org.dirpg.proto.env.v1.StateView;
+import org.dirpg.proto.env.v1.StepBatchRequest;
+import org.dirpg.proto.env.v1.StepItem;
+import org.dirpg.proto.env.v1.StepResult;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -37,7 +52,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The server on a real loopback socket: health, reflection, and the serve command. */
+/** The whole server: health, reflection, the environment service with a fleet key, and the serve command. */
 class DirpgServerTest {
     @TempDir
     Path dir;
@@ -83,6 +98,7 @@ class DirpgServerTest {
             List<String> services = reflectedServices(channel);
             assertTrue(services.contains("dirpg.train.v1.TrainerService"), services.toString());
             assertTrue(services.contains("grpc.health.v1.Health"), services.toString());
+            assertTrue(services.contains("dirpg.env.v1.EnvironmentService"), services.toString());
 
             TrainerServiceGrpc.TrainerServiceBlockingStub stub = TrainerServiceGrpc.newBlockingStub(channel);
             String id = stub.createRun(CreateRunRequest.newBuilder().setSpec(deepSea(10, 0)).build()).getRun().getRunId();
@@ -96,6 +112,59 @@ class DirpgServerTest {
         } finally {
             channel.shutdownNow();
             server.stop();
+        }
+    }
+
+    private static DirpgServer inProcess(String name, byte[] key, Path dir) throws Exception {
+        return DirpgServer.builder(InProcessServerBuilder.forName(name)).workers(1).checkpointDir(dir).tokenKey(key).start();
+    }
+
+    @Test
+    void theEnvironmentServiceServesEveryNativeEnvironmentAndHonoursTheFleetKey() throws Exception {
+        Path keyFile = dir.resolve("fleet.key");
+        Files.writeString(keyFile, "  correct-horse-battery-staple\n");
+        byte[] key = DirpgServer.readTokenKey(keyFile);
+        assertEquals("correct-horse-battery-staple", new String(key, StandardCharsets.US_ASCII));
+        Files.writeString(dir.resolve("short.key"), "too-short\n");
+        IllegalArgumentException shortKey = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DirpgServer.readTokenKey(dir.resolve("short.key")));
+        assertTrue(shortKey.getMessage().startsWith("--token-key-file:"), shortKey.getMessage());
+
+        String a = InProcessServerBuilder.generateName();
+        String b = InProcessServerBuilder.generateName();
+        String c = InProcessServerBuilder.generateName();
+        DirpgServer sa = inProcess(a, key, dir);
+        DirpgServer sb = inProcess(b, key, dir);
+        DirpgServer sc = inProcess(c, "another-key-of-enough-bytes".getBytes(StandardCharsets.US_ASCII), dir);
+        ManagedChannel ca = InProcessChannelBuilder.forName(a).build();
+        ManagedChannel cb = InProcessChannelBuilder.forName(b).build();
+        ManagedChannel cc = InProcessChannelBuilder.forName(c).build();
+        try {
+            var envA = EnvironmentServiceGrpc.newBlockingStub(ca);
+            assertEquals(Environments.ids(), envA.listEnvironments(ListEnvironmentsRequest.getDefaultInstance())
+                    .getEnvironmentsList().stream().map(EnvironmentDescription::getEnvId).toList());
+            assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(ca).check(HealthCheckRequest.newBuilder()
+                    .setService(EnvironmentServiceGrpc.SERVICE_NAME).build()).getStatus());
+
+            // A token issued by server A steps on server B (same key) exactly as on A, and is refused by C.
+            StateView root = envA.resetEnvironment(ResetEnvironmentRequest.newBuilder().setEnvId(DeepSea.ID).setSeed(5)
+                    .build()).getState();
+            StepBatchRequest step = StepBatchRequest.newBuilder().setEnvId(DeepSea.ID)
+                    .addItems(StepItem.newBuilder().setStateToken(root.getStateToken()).setAction(1)).build();
+            StepResult onA = envA.stepBatch(step).getResults(0);
+            StepResult onB = EnvironmentServiceGrpc.newBlockingStub(cb).stepBatch(step).getResults(0);
+            assertEquals(onA, onB);
+            assertEquals(-1.0 / 3, onA.getReward(), 1e-12, "DeepSea-v0: RIGHT off the corner pays -1/(N-2)");
+            StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                    () -> EnvironmentServiceGrpc.newBlockingStub(cc).stepBatch(step));
+            assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+        } finally {
+            for (ManagedChannel ch : List.of(ca, cb, cc)) {
+                ch.shutdownNow();
+            }
+            for (DirpgServer sv : List.of(sa, sb, sc)) {
+                sv.stop();
+            }
         }
     }
 

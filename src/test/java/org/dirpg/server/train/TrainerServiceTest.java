@@ -124,7 +124,7 @@ class TrainerServiceTest {
         assertInvalid("max_steps:", b -> b.setMaxSteps(0));
         assertInvalid("init_scale:", b -> b.setInitScale(-1));
         assertInvalid("checkpoint_interval:", b -> b.setCheckpointInterval(-1));
-        assertInvalid("algorithm:", b -> b.setAlgorithmValue(42));
+        assertInvalid("algorithm: unknown value 42; expected one of DIRPG", b -> b.setAlgorithmValue(42));
         assertInvalid("priority:", b -> b.setPriorityValue(9));
         assertInvalid("algorithm: algorithm ucb-semi needs the SpanningTreeBandit-v0", b -> b.setAlgorithm(Algorithm.UCB_SEMI));
         assertInvalid("policy:", b -> b.setPolicy("transformer"));
