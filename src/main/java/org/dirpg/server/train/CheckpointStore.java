@@ -57,6 +57,10 @@ final class CheckpointStore {
             throw new NoSuchElementException("checkpoint_path: no checkpoint file at " + p);
         }
         try {
+            if (!p.toRealPath().startsWith(dir.toRealPath())) {
+                throw new IllegalArgumentException("checkpoint_path: " + path + " links outside the server's checkpoint "
+                        + "directory " + dir);
+            }
             return Checkpoint.fromBytes(Files.readAllBytes(p));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + p + ": " + e.getMessage(), e);
