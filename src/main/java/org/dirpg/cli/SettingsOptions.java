@@ -69,6 +69,14 @@ public final class SettingsOptions {
             defaultValue = "0.0")
     double initScale;
 
+    @Option(names = "--searches-in-flight", description = "DirPG: episodes searched concurrently per update (K). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1")
+    int searchesInFlight;
+
+    @Option(names = "--max-steps", description = "Safety limit on a sampled rollout's length. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "10000")
+    int maxSteps;
+
     /** The validated settings; bad values throw IllegalArgumentException naming the option. */
     public TrainSettings settings() {
         return TrainSettings.builder()
@@ -89,6 +97,8 @@ public final class SettingsOptions {
                 .elites(elites)
                 .policy(policy)
                 .initScale(initScale)
+                .searchesInFlight(searchesInFlight)
+                .maxSteps(maxSteps)
                 .build();
     }
 

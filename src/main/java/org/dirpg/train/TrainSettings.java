@@ -27,7 +27,8 @@ public record TrainSettings(
         int elites,
         int maxSteps,
         String policy,
-        double initScale) {
+        double initScale,
+        int searchesInFlight) {
 
     public TrainSettings {
         if (envId == null || envId.isBlank()) {
@@ -62,6 +63,9 @@ public record TrainSettings(
         if (maxSteps < 1) {
             throw new IllegalArgumentException("max_steps: must be at least 1, got " + maxSteps);
         }
+        if (searchesInFlight < 1 || searchesInFlight > 256) {
+            throw new IllegalArgumentException("searches_in_flight: must be in [1, 256], got " + searchesInFlight);
+        }
         if (!(initScale >= 0) || !Double.isFinite(initScale)) {
             throw new IllegalArgumentException("init_scale: must be a finite number >= 0, got " + initScale);
         }
@@ -92,6 +96,7 @@ public record TrainSettings(
         b.maxSteps = maxSteps;
         b.policy = policy;
         b.initScale = initScale;
+        b.searchesInFlight = searchesInFlight;
         return b;
     }
 
@@ -133,6 +138,8 @@ public record TrainSettings(
         private String policy = "auto";
         /** Scale of the initial random weights; default 0 (uniform initial policy). */
         private double initScale = 0.0;
+        /** DirPG: episodes searched concurrently per update, K (1 = the paper's setting); default 1. */
+        private int searchesInFlight = 1;
 
         public Builder envId(String v) { envId = v; return this; }
         public Builder envOptions(Map<String, String> v) { envOptions = new LinkedHashMap<>(v); return this; }
@@ -152,10 +159,12 @@ public record TrainSettings(
         public Builder maxSteps(int v) { maxSteps = v; return this; }
         public Builder policy(String v) { policy = v; return this; }
         public Builder initScale(double v) { initScale = v; return this; }
+        public Builder searchesInFlight(int v) { searchesInFlight = v; return this; }
 
         public TrainSettings build() {
             return new TrainSettings(envId, envOptions, remoteEndpoints, algorithm, epsilon, priority, alpha, budget,
-                    earlyStop, prune, updates, learningRate, seed, rollouts, elites, maxSteps, policy, initScale);
+                    earlyStop, prune, updates, learningRate, seed, rollouts, elites, maxSteps, policy, initScale,
+                    searchesInFlight);
         }
     }
 }

@@ -5,6 +5,9 @@ import org.dirpg.env.EnvironmentSpec;
 import org.dirpg.env.TensorSpec;
 import org.dirpg.env.classic.Environments;
 import org.dirpg.env.classic.SpanningTreeBandit;
+import org.dirpg.env.remote.EndpointList;
+import org.dirpg.env.remote.RemoteEnvironment;
+import org.dirpg.env.remote.RemoteOptions;
 import org.dirpg.policy.Adam;
 import org.dirpg.policy.Policies;
 import org.dirpg.policy.Policy;
@@ -16,8 +19,19 @@ public final class TrainerFactory {
     private TrainerFactory() {
     }
 
-    /** The native environment of the settings. */
+    /**
+     * The environment of the settings: served by the env servers at {@code remoteEndpoints} when there are any (the
+     * id names the served environment; options are the server's business), else the native one.
+     */
     public static Environment environment(TrainSettings s) {
+        if (!s.remoteEndpoints().isEmpty()) {
+            if (!s.envOptions().isEmpty()) {
+                throw new IllegalArgumentException("env_options: a remote environment is configured by its server; got "
+                        + s.envOptions().keySet() + " for " + s.envId());
+            }
+            return RemoteEnvironment.connect(s.envId(), EndpointList.parse(String.join(",", s.remoteEndpoints())),
+                    RemoteOptions.defaults());
+        }
         return Environments.make(s.envId(), s.envOptions());
     }
 
@@ -62,7 +76,7 @@ public final class TrainerFactory {
         long seed = s.seed() ^ 0x7F4A7C15L;
         switch (s.algorithm()) {
             case DIRPG:
-                return new DirPGTrainer(env, policy, searchConfig(s), new Adam(s.learningRate()), seed);
+                return new DirPGTrainer(env, policy, searchConfig(s), new Adam(s.learningRate()), seed, s.searchesInFlight());
             case REINFORCE:
             case REINFORCE_RTG:
                 return new ReinforceTrainer(env, policy, new Adam(s.learningRate()), s.rollouts(),
