@@ -1,5 +1,6 @@
 package org.dirpg.server.train;
 
+import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dirpg.env.Environment;
+import org.dirpg.env.remote.RemoteUnavailableException;
 import org.dirpg.policy.Policy;
 import org.dirpg.proto.train.v1.CreateRunRequest;
 import org.dirpg.proto.train.v1.RunState;
@@ -64,6 +66,7 @@ public final class RunManager {
      *
      * @throws IllegalArgumentException naming the offending field
      * @throws NoSuchElementException   if a checkpoint path names no file
+     * @throws io.grpc.StatusRuntimeException UNAVAILABLE if no server of a remote environment's fleet answers
      */
     HostedRun create(CreateRunRequest request) {
         Checkpoint resume = switch (request.getResumeFromCase()) {
@@ -84,16 +87,16 @@ public final class RunManager {
         } else {
             throw new IllegalArgumentException("spec: required (unless resuming from a checkpoint)");
         }
-        if (!settings.remoteEndpoints().isEmpty()) {
-            throw new UnsupportedOperationException("remote_environment: training on remote environments is not wired "
-                    + "into the trainer factory yet; use native_environment");
-        }
         long interval = request.hasSpec() ? request.getSpec().getCheckpointInterval() : 0;
         Environment env;
+        boolean remote = !settings.remoteEndpoints().isEmpty();
         try {
             env = TrainerFactory.environment(settings);
         } catch (IllegalArgumentException e) {
-            throw RunSpecs.named("native_environment.options", e);
+            throw RunSpecs.named(remote ? "remote_environment" : "native_environment.options", e);
+        } catch (RemoteUnavailableException e) {
+            throw Status.UNAVAILABLE.withDescription("remote_environment.endpoints: " + e.getMessage()).withCause(e)
+                    .asRuntimeException();
         }
         try {
             Policy policy;

@@ -36,7 +36,7 @@ final class RunSpecs {
                 if (e.getEnvId().isBlank()) {
                     throw new IllegalArgumentException("remote_environment.env_id: an environment id is required");
                 }
-                b.envId(e.getEnvId()).envOptions(e.getOptionsMap()).remoteEndpoints(e.getEndpointsList());
+                b.envId(e.getEnvId()).remoteEndpoints(e.getEndpointsList());
             }
             default -> throw new IllegalArgumentException(
                     "environment: set native_environment (one of " + String.join(", ", Environments.ids())
@@ -57,6 +57,7 @@ final class RunSpecs {
         if (spec.hasMaxSteps()) b.maxSteps(spec.getMaxSteps());
         if (spec.hasPolicy()) b.policy(spec.getPolicy());
         if (spec.hasInitScale()) b.initScale(spec.getInitScale());
+        if (spec.hasSearchesInFlight()) b.searchesInFlight(spec.getSearchesInFlight());
         if (spec.getCheckpointInterval() < 0) {
             throw new IllegalArgumentException("checkpoint_interval: must be >= 0 (0 = no periodic checkpoints), got "
                     + spec.getCheckpointInterval());
@@ -70,8 +71,7 @@ final class RunSpecs {
         if (s.remoteEndpoints().isEmpty()) {
             b.setNativeEnvironment(NativeEnvironment.newBuilder().setEnvId(s.envId()).putAllOptions(s.envOptions()));
         } else {
-            b.setRemoteEnvironment(RemoteEnvironment.newBuilder().addAllEndpoints(s.remoteEndpoints())
-                    .setEnvId(s.envId()).putAllOptions(s.envOptions()));
+            b.setRemoteEnvironment(RemoteEnvironment.newBuilder().addAllEndpoints(s.remoteEndpoints()).setEnvId(s.envId()));
         }
         return b.setAlgorithm(org.dirpg.proto.train.v1.Algorithm.valueOf(s.algorithm().name()))
                 .setEpsilon(s.epsilon())
@@ -88,6 +88,7 @@ final class RunSpecs {
                 .setMaxSteps(s.maxSteps())
                 .setPolicy(s.policy())
                 .setInitScale(s.initScale())
+                .setSearchesInFlight(s.searchesInFlight())
                 .setCheckpointInterval(checkpointInterval)
                 .build();
     }

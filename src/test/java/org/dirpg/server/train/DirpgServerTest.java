@@ -169,6 +169,51 @@ class DirpgServerTest {
     }
 
     @Test
+    void aRunOnTheServersOwnEnvironmentServiceEqualsTheNativeRun() throws Exception {
+        DirpgServer server = DirpgServer.builder(NettyServerBuilder.forAddress(
+                new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())).workers(2).checkpointDir(dir).start();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
+                InsecureChannelCredentials.create()).build();
+        try {
+            TrainerServiceGrpc.TrainerServiceBlockingStub stub = TrainerServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(60, TimeUnit.SECONDS);
+            var spec = deepSea(15, 8);
+            String nativeId = stub.createRun(CreateRunRequest.newBuilder().setSpec(spec).build()).getRun().getRunId();
+            String remoteId = stub.createRun(CreateRunRequest.newBuilder().setSpec(spec.clone()
+                    .setRemoteEnvironment(org.dirpg.proto.train.v1.RemoteEnvironment.newBuilder()
+                            .addEndpoints("127.0.0.1:" + server.port()).setEnvId(DeepSea.ID))).build()).getRun().getRunId();
+            List<org.dirpg.proto.train.v1.UpdateMetrics> viaNative = new java.util.ArrayList<>();
+            List<org.dirpg.proto.train.v1.UpdateMetrics> viaRemote = new java.util.ArrayList<>();
+            stub.streamMetrics(org.dirpg.proto.train.v1.StreamMetricsRequest.newBuilder().setRunId(nativeId).build())
+                    .forEachRemaining(r -> viaNative.add(r.getMetrics()));
+            stub.streamMetrics(org.dirpg.proto.train.v1.StreamMetricsRequest.newBuilder().setRunId(remoteId).build())
+                    .forEachRemaining(r -> viaRemote.add(r.getMetrics()));
+            var remoteRun = stub.getRun(GetRunRequest.newBuilder().setRunId(remoteId).build()).getRun();
+            assertEquals(RunState.SUCCEEDED, remoteRun.getState(), remoteRun.getErrorMessage());
+            assertEquals(15, viaRemote.size());
+            assertEquals(viaNative, viaRemote, "the environment protocol changes nothing about the run");
+            StatusRuntimeException unknown = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                    () -> stub.createRun(CreateRunRequest.newBuilder().setSpec(spec.clone()
+                            .setRemoteEnvironment(org.dirpg.proto.train.v1.RemoteEnvironment.newBuilder()
+                                    .addEndpoints("127.0.0.1:" + server.port()).setEnvId("Nope-v0"))).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
+            assertTrue(unknown.getStatus().getDescription().startsWith("remote_environment: NOT_FOUND from 127.0.0.1:")
+                    && unknown.getStatus().getDescription().contains("unknown environment 'Nope-v0'"), unknown.getStatus().toString());
+            int closedPort;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                closedPort = probe.getLocalPort();
+            }
+            TrainerServer.assertStatus(Status.Code.UNAVAILABLE, "remote_environment.endpoints:",
+                    () -> stub.createRun(CreateRunRequest.newBuilder().setSpec(spec.clone()
+                            .setRemoteEnvironment(org.dirpg.proto.train.v1.RemoteEnvironment.newBuilder()
+                                    .addEndpoints("127.0.0.1:" + closedPort).setEnvId(DeepSea.ID))).build()));
+        } finally {
+            channel.shutdownNow();
+            server.stop();
+        }
+    }
+
+    @Test
     void serveCommandAnnouncesTheChosenPortAndServes() throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
