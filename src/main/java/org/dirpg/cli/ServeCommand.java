@@ -1,0 +1,64 @@
+package org.dirpg.cli;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.dirpg.server.DirpgServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dirpg serve}: runs the DirPG server (trainer service, the native environments over the environment protocol,
+ * health, reflection) until SIGTERM or SIGINT, which stop it gracefully (runs stop between updates and write
+ * checkpoints).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve the DirPG trainer service over gRPC until SIGTERM/SIGINT.")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "50051", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to bind; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--workers", defaultValue = "4", description = "Runs that update at the same time (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints",
+            description = "Where checkpoints are written and read (default: ${DEFAULT-VALUE}).")
+    Path checkpointDir;
+
+    @Option(names = "--token-key-file",
+            description = "HMAC key of the environment service's state tokens (>= 16 bytes; share it across a fleet). "
+                    + "Default: a random key, so tokens only work on this process.")
+    Path tokenKeyFile;
+
+    @Option(names = "--max-message-bytes", defaultValue = "16777216",
+            description = "Largest request the server accepts (default: ${DEFAULT-VALUE}).")
+    int maxMessageBytes;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port: must be in [0, 65535], got " + port);
+        }
+        DirpgServer.Builder builder = DirpgServer.builder(
+                        NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create()))
+                .workers(workers)
+                .checkpointDir(checkpointDir)
+                .maxMessageBytes(maxMessageBytes);
+        if (tokenKeyFile != null) {
+            builder.tokenKey(DirpgServer.readTokenKey(tokenKeyFile));
+        }
+        DirpgServer server = builder.start();
+        server.installShutdownHook();
+        System.out.println("dirpg server listening on " + host + ":" + server.port());
+        System.out.flush();
+        server.blockUntilShutdown();
+        return 0;
+    }
+}

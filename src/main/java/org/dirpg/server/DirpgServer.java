@@ -1,0 +1,208 @@
+package org.dirpg.server;
+
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.dirpg.env.EncodableEnvironment;
+import org.dirpg.env.Environment;
+import org.dirpg.env.classic.Environments;
+import org.dirpg.proto.env.v1.EnvironmentServiceGrpc;
+import org.dirpg.proto.train.v1.TrainerServiceGrpc;
+import org.dirpg.server.env.EnvironmentServiceImpl;
+import org.dirpg.server.env.StateTokens;
+import org.dirpg.server.train.RunManager;
+import org.dirpg.server.train.TrainerServiceImpl;
+
+/**
+ * The DirPG server: the trainer service (training runs on a bounded worker pool), the environment service serving
+ * every native environment (with default options) over the environment protocol, the standard gRPC health service
+ * (SERVING once started, for the whole server and for each service) and server reflection.
+ *
+ * <p>Call order, as in the grpc-java examples: {@link #builder(ServerBuilder)} with a server builder that fixes the
+ * transport and address (tests pass an in-process builder or a loopback port); {@link #start()};
+ * optionally {@link #installShutdownHook()}; then {@link #blockUntilShutdown()} or {@link #stop()}. Stopping is
+ * graceful: the health service turns NOT_SERVING, every run stops between two updates, running runs write a
+ * checkpoint, then the transport shuts down.
+ */
+public final class DirpgServer {
+    private final Server server;
+    private final RunManager runs;
+    private final HealthStatusManager health;
+    private boolean stopped;
+
+    private DirpgServer(Server server, RunManager runs, HealthStatusManager health) {
+        this.server = server;
+        this.runs = runs;
+        this.health = health;
+    }
+
+    /** A builder that adds the services to {@code transport}. */
+    public static Builder builder(ServerBuilder<?> transport) {
+        return new Builder(transport);
+    }
+
+    /** Settings of a server; every field holds its default. */
+    public static final class Builder {
+        private final ServerBuilder<?> transport;
+        /** Runs updating at the same time; default 4. */
+        private int workers = 4;
+        /** Where checkpoints go; default runs/checkpoints. */
+        private Path checkpointDir = Path.of("runs", "checkpoints");
+        /** Largest request accepted; default 16 MiB (batched Act calls and checkpoint bytes can be large). */
+        private int maxMessageBytes = 16 << 20;
+        /** HMAC key of the environment service's state tokens; default null = a random key for this process. */
+        private byte[] tokenKey;
+        /** Seeds the environment service's resets that come without a seed; default 0. */
+        private long envSeed;
+
+        private Builder(ServerBuilder<?> transport) {
+            this.transport = transport;
+        }
+
+        public Builder workers(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("workers: must be at least 1, got " + v);
+            }
+            workers = v;
+            return this;
+        }
+
+        public Builder checkpointDir(Path v) {
+            checkpointDir = v;
+            return this;
+        }
+
+        public Builder maxMessageBytes(int v) {
+            if (v < 1024) {
+                throw new IllegalArgumentException("max message bytes: must be at least 1024, got " + v);
+            }
+            maxMessageBytes = v;
+            return this;
+        }
+
+        /** The fleet's state-token key (at least {@link StateTokens#MIN_KEY_BYTES} bytes). */
+        public Builder tokenKey(byte[] v) {
+            if (v.length < StateTokens.MIN_KEY_BYTES) {
+                throw new IllegalArgumentException("token key: needs at least " + StateTokens.MIN_KEY_BYTES
+                        + " bytes, got " + v.length);
+            }
+            tokenKey = v.clone();
+            return this;
+        }
+
+        public Builder envSeed(long v) {
+            envSeed = v;
+            return this;
+        }
+
+        /** Builds and starts the server; health turns SERVING once it listens. */
+        public DirpgServer start() throws IOException {
+            RunManager runs = new RunManager(workers, checkpointDir);
+            HealthStatusManager health = new HealthStatusManager();
+            transport.maxInboundMessageSize(maxMessageBytes)
+                    .addService(new TrainerServiceImpl(runs))
+                    .addService(new EnvironmentServiceImpl(nativeEnvironments(),
+                            tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed))
+                    .addService(health.getHealthService())
+                    .addService(ProtoReflectionServiceV1.newInstance());
+            Server server = transport.build().start();
+            health.setStatus("", ServingStatus.SERVING);
+            health.setStatus(TrainerServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+            health.setStatus(EnvironmentServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+            return new DirpgServer(server, runs, health);
+        }
+    }
+
+    /** Every native environment of {@link Environments}, with its default options. */
+    static List<EncodableEnvironment> nativeEnvironments() {
+        List<EncodableEnvironment> out = new ArrayList<>();
+        for (String id : Environments.ids()) {
+            Environment env = Environments.make(id);
+            if (!(env instanceof EncodableEnvironment e)) {
+                throw new IllegalStateException("native environment " + id + " cannot encode its states for the "
+                        + "environment protocol");
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** Reads a state-token key file as the Python env servers do: its bytes with surrounding whitespace removed. */
+    public static byte[] readTokenKey(Path file) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        int from = 0;
+        int to = raw.length;
+        while (from < to && Character.isWhitespace(raw[from])) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(raw[to - 1])) {
+            to--;
+        }
+        byte[] key = Arrays.copyOfRange(raw, from, to);
+        if (key.length < StateTokens.MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("--token-key-file: " + file + " holds " + key.length
+                    + " bytes; it needs at least " + StateTokens.MIN_KEY_BYTES);
+        }
+        return key;
+    }
+
+    /** The port the server listens on (the chosen one when started on port 0); -1 for in-process transports. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The runs this server hosts. */
+    public RunManager runs() {
+        return runs;
+    }
+
+    /** Where runs write checkpoints. */
+    public Path checkpointDirectory() {
+        return runs.checkpointDirectory();
+    }
+
+    /** Stops the server on JVM shutdown (SIGTERM, SIGINT), gracefully. */
+    public void installShutdownHook() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dirpg-server-shutdown"));
+    }
+
+    /**
+     * Graceful stop: NOT_SERVING, then every run stops between updates (running ones write a checkpoint), then calls
+     * in flight get up to 5 s to finish (metric streams complete as their runs end). Idempotent.
+     */
+    public void stop() throws InterruptedException {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        health.enterTerminalState();
+        runs.shutdown(30_000);
+        server.shutdown();
+        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until the transport has terminated. */
+    public void blockUntilShutdown() throws InterruptedException {
+        server.awaitTermination();
+    }
+}

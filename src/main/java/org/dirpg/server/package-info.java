@@ -1,0 +1,2 @@
+/** The gRPC server: startup, health, reflection, and the services of the subpackages. */
+package org.dirpg.server;
