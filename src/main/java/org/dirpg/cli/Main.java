@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code dirpg} command line: train, eval, bench, experiment, serve. */
 @Command(name = "dirpg", mixinStandardHelpOptions = true, version = "dirpg 0.1.0",
         description = "Direct Policy Gradients (Lorberbom et al.) with A* sampling over trajectories.",
-        subcommands = {TrainCommand.class, BenchCommand.class, ExperimentCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, ServeCommand.class, BenchCommand.class, ExperimentCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -9,6 +9,7 @@ import org.dirpg.env.Environment;
 import org.dirpg.env.classic.DeepSea;
 import org.dirpg.experiment.PathProbability;
 import org.dirpg.policy.Policy;
+import org.dirpg.train.Checkpoint;
 import org.dirpg.train.MetricsWriter;
 import org.dirpg.train.RunSummary;
 import org.dirpg.train.TrainSettings;
@@ -36,7 +37,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         TrainSettings settings = options.settings();
         Path dir = out != null ? out : Path.of("runs", settings.algorithm().cliName() + "-" + settings.envId() + "-seed" + settings.seed());
         try (Environment env = TrainerFactory.environment(settings)) {
@@ -54,6 +55,11 @@ public final class TrainCommand implements Callable<Integer> {
                     }
                 });
             }
+            if (policy != null) {
+                Checkpoint ck = Checkpoint.of(settings, summary.updates(), summary.interactions(), policy.parameters(),
+                        trainer.adam().state());
+                java.nio.file.Files.writeString(dir.resolve("checkpoint.json"), ck.toJson());
+            }
             if (json) {
                 System.out.println(summary.toJson());
             } else {
@@ -66,7 +72,8 @@ public final class TrainCommand implements Callable<Integer> {
                             PathProbability.of(sea, policy, 0, PathProbability.repeat(DeepSea.LEFT, steps)),
                             PathProbability.of(sea, policy, 0, PathProbability.repeat(DeepSea.RIGHT, steps)));
                 }
-                System.out.println("metrics: " + dir.resolve("metrics.csv"));
+                System.out.println("metrics: " + dir.resolve("metrics.csv")
+                        + (policy != null ? "; checkpoint: " + dir.resolve("checkpoint.json") : ""));
             }
         }
         return 0;

@@ -32,7 +32,9 @@ public final class StatusMapping {
             return e.getStatus();
         }
         Status status;
-        if (error instanceof NoSuchElementException) {
+        if (error instanceof org.dirpg.env.remote.RemoteUnavailableException) {
+            status = Status.UNAVAILABLE;
+        } else if (error instanceof NoSuchElementException) {
             status = Status.NOT_FOUND;
         } else if (error instanceof IllegalArgumentException) {
             status = Status.INVALID_ARGUMENT;

@@ -70,6 +70,11 @@ public final class CrossEntropyTrainer implements Trainer {
     }
 
     @Override
+    public Adam adam() {
+        return adam;
+    }
+
+    @Override
     public Policy policy() {
         return policy;
     }

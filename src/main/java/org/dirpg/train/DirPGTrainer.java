@@ -149,7 +149,7 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         return "dirpg";
     }
 
-    /** The optimiser, for checkpoints. */
+    @Override
     public Adam adam() {
         return adam;
     }

@@ -99,6 +99,11 @@ public final class ReinforceTrainer implements Trainer {
     }
 
     @Override
+    public Adam adam() {
+        return adam;
+    }
+
+    @Override
     public Policy policy() {
         return policy;
     }

@@ -18,6 +18,9 @@ public interface Trainer {
     /** The policy being trained, or null for policy-free baselines (UCB). */
     Policy policy();
 
+    /** The optimiser, for checkpoints; null for policy-free baselines (UCB). */
+    org.dirpg.policy.Adam adam();
+
     /** The algorithm's name as the CLI spells it. */
     String name();
 }

@@ -64,6 +64,11 @@ public final class UcbTrainer implements Trainer {
     }
 
     @Override
+    public org.dirpg.policy.Adam adam() {
+        return null;
+    }
+
+    @Override
     public Policy policy() {
         return null;
     }

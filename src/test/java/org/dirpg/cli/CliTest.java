@@ -64,4 +64,23 @@ class CliTest {
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
     }
+
+    /** eval samples the checkpointed policy: its mean return agrees with the exact expected return within 4 SE. */
+    @Test
+    void evalOfATrainCheckpointMatchesTheExactExpectedReturn(@TempDir Path dir) throws Exception {
+        run(0, "train", "-n", "300", "--lr", "0.02", "--out", dir.toString());
+        org.dirpg.train.Checkpoint ck = org.dirpg.train.Checkpoint.fromJson(Files.readString(dir.resolve("checkpoint.json")));
+        assertEquals(300, ck.updatesDone());
+        org.dirpg.env.classic.DeepSea sea = new org.dirpg.env.classic.DeepSea();
+        org.dirpg.policy.Policy policy = org.dirpg.train.TrainerFactory.policy(ck.settings(), sea);
+        policy.setParameters(ck.parameters());
+        double exact = org.dirpg.estimator.ExactEvaluator.evaluate(sea, policy, 1.0).expectedReturn();
+        String out = run(0, "eval", "--checkpoint", dir.resolve("checkpoint.json").toString(), "--episodes", "4000")[0];
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("mean return (-?[0-9.]+) \\+- ([0-9.]+)").matcher(out);
+        assertTrue(m.find(), out);
+        double mean = Double.parseDouble(m.group(1));
+        double se = Double.parseDouble(m.group(2));
+        assertEquals(exact, mean, 4 * se, out);
+        assertTrue(run(2, "eval", "--checkpoint", dir.resolve("missing.json").toString())[1].contains("no file at"));
+    }
 }

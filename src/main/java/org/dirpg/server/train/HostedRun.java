@@ -67,7 +67,7 @@ final class HostedRun implements Runnable {
         this.env = env;
         this.trainer = trainer;
         this.policy = trainer.policy();
-        this.adam = trainer instanceof DirPGTrainer d ? d.adam() : null;
+        this.adam = trainer.adam();
         this.store = store;
         this.resumedFrom = resume == null ? 0 : resume.updatesDone();
         this.resumedInteractions = resume == null ? 0 : resume.interactions();
