@@ -10,11 +10,20 @@ import picocli.CommandLine.Option;
 /** {@code dirpg bench}: prints throughput figures of the search, the trainers and the policies. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print throughput figures (no assertions).")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--suite", defaultValue = "core", description = "core, dl4j or all. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--suite", defaultValue = "core", description = "core, dl4j, minigrid (with --remote) or all. Default: ${DEFAULT-VALUE}.")
     String suite;
 
     @Option(names = "--seconds", defaultValue = "2", description = "Measuring window per figure. Default: ${DEFAULT-VALUE}.")
     double seconds;
+
+    @Option(names = "--remote", split = ",", description = "Env server endpoints for --suite minigrid.")
+    java.util.List<String> remote = new java.util.ArrayList<>();
+
+    @Option(names = "--env", defaultValue = "MiniGrid-MultiRoom-N6-v0", description = "Served env id for --suite minigrid. Default: ${DEFAULT-VALUE}.")
+    String env;
+
+    @Option(names = "--in-flight", defaultValue = "4", description = "K for the in-flight figures. Default: ${DEFAULT-VALUE}.")
+    int inFlight;
 
     @Override
     public Integer call() {
@@ -30,12 +39,18 @@ public final class BenchCommand implements Callable<Integer> {
             case "dl4j":
                 Dl4jBench.run(DataType.FLOAT, 1, System.out);
                 break;
+            case "minigrid":
+                if (remote.isEmpty()) {
+                    throw new IllegalArgumentException("--suite minigrid needs --remote host:port of a MiniGrid env server");
+                }
+                org.dirpg.bench.MiniGridBench.run(remote, env, seconds, inFlight, System.out);
+                break;
             case "all":
                 CoreBench.run(seconds, System.out);
                 Dl4jBench.run(DataType.FLOAT, 1, System.out);
                 break;
             default:
-                throw new IllegalArgumentException("--suite: unknown '" + suite + "'; expected core, dl4j or all");
+                throw new IllegalArgumentException("--suite: unknown '" + suite + "'; expected core, dl4j, minigrid or all");
         }
         return 0;
     }

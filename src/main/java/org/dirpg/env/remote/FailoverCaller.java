@@ -18,7 +18,8 @@ import org.dirpg.proto.env.v1.EnvironmentServiceGrpc.EnvironmentServiceFutureStu
 
 /**
  * Unary calls spread round-robin over several channels, each attempt with its own deadline; an attempt that fails
- * with UNAVAILABLE or DEADLINE_EXCEEDED is retried on the next channel, up to {@link RemoteOptions#maxAttempts()}
+ * with UNAVAILABLE, DEADLINE_EXCEEDED or CANCELLED (a server shutting down resets its open streams) is retried on
+ * the next channel (safe: a step is a pure function of its token), up to {@link RemoteOptions#maxAttempts()}
  * attempts. Only safe for idempotent calls, which every call of the environment protocol is (a step is a pure
  * function of its token and action).
  *
@@ -74,7 +75,7 @@ final class FailoverCaller {
             public void onFailure(Throwable t) {
                 Status status = Status.fromThrowable(t);
                 String endpoint = channel.authority();
-                if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                if (retryable(status.getCode())) {
                     tried.add(endpoint + " (" + status.getCode() + ": " + status.getDescription() + ")");
                     if (attempt + 1 < options.maxAttempts()) {
                         attempt(what, rpc, start, attempt + 1, tried, result);
@@ -104,5 +105,10 @@ final class FailoverCaller {
             }
             throw e;
         }
+    }
+
+    /** Transport failures a replica can cause; every call here is idempotent, so any of them may be retried. */
+    static boolean retryable(Status.Code code) {
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.CANCELLED;
     }
 }

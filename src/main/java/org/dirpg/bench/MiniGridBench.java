@@ -1,0 +1,52 @@
+package org.dirpg.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import org.dirpg.env.remote.RemoteBench;
+import org.dirpg.env.remote.RemoteEnvironment;
+import org.dirpg.env.remote.RemoteOptions;
+import org.dirpg.policy.Adam;
+import org.dirpg.policy.dl4j.Dl4jBench;
+import org.dirpg.policy.dl4j.MiniGridConvPolicy;
+import org.dirpg.search.Priority;
+import org.dirpg.search.SearchConfig;
+import org.dirpg.train.DirPGTrainer;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The remote path on MiniGrid, in one run: protocol steps/s with one batch in flight and with K in flight, the conv
+ * policy's evaluations/s, and DirPG interactions/s end to end (search + policy + Adam) with K = 1 and K searches in
+ * flight. The in-process Python figure comes from {@code python -m dirpg.bench_env} (see scripts/bench-minigrid.sh).
+ */
+public final class MiniGridBench {
+    private MiniGridBench() {
+    }
+
+    public static void run(List<String> endpoints, String envId, double seconds, int k, PrintStream out) {
+        Duration d = Duration.ofMillis((long) (seconds * 1000));
+        try (RemoteEnvironment env = RemoteEnvironment.connectTargets(envId, endpoints, RemoteOptions.defaults())) {
+            double one = RemoteBench.stepsPerSecond(env, 1, 1, d, 1);
+            double oneK = RemoteBench.stepsPerSecond(env, 1, k, d, 2);
+            double batch = RemoteBench.stepsPerSecond(env, 64, 1, d, 3);
+            out.printf("remote steps/s, batch 1, 1 in flight:          %,10.0f%n", one);
+            out.printf("remote steps/s, batch 1, %d in flight:          %,10.0f  (x%.2f)%n", k, oneK, oneK / one);
+            out.printf("remote steps/s, batch 64, 1 in flight:         %,10.0f%n", batch);
+            Dl4jBench.run(DataType.FLOAT, 1, out);
+            for (int inFlight : new int[] {1, k}) {
+                MiniGridConvPolicy policy = new MiniGridConvPolicy(7);
+                SearchConfig config = new SearchConfig(1.0, Priority.GUMBEL, 0.0, 400, false, false);
+                try (DirPGTrainer trainer = new DirPGTrainer(env, policy, config, new Adam(1e-3), 5, inFlight)) {
+                    trainer.update();
+                    long start = System.nanoTime();
+                    long interactions = 0;
+                    do {
+                        interactions += trainer.update().searchInteractions();
+                    } while (System.nanoTime() - start < seconds * 1e9);
+                    double rate = interactions / ((System.nanoTime() - start) / 1e9);
+                    out.printf("DirPG interactions/s end to end, budget 400, %d search(es) in flight: %,10.0f%n", inFlight, rate);
+                }
+            }
+        }
+    }
+}
