@@ -10,7 +10,7 @@ k="${2:-4}"
 py=python-client/.venv/bin/python
 export OMP_NUM_THREADS=1
 log=$(mktemp)
-"$py" -m dirpg.envserver --env MiniGrid-MultiRoom-N6-v0 --paper-reward --actions 0,1,2,5 --port 0 > "$log" 2>&1 &
+"$py" -m dirpg.envserver --env MiniGrid-MultiRoom-N6-v0 --paper-reward --port 0 > "$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do
