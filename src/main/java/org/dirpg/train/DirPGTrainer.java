@@ -12,7 +12,8 @@ import org.dirpg.estimator.DirectPolicyGradient;
 import org.dirpg.estimator.SearchResult;
 import org.dirpg.policy.Adam;
 import org.dirpg.policy.Policy;
-import org.dirpg.policy.SynchronizedPolicy;
+import org.dirpg.concurrent.CoalescingEnvironment;
+import org.dirpg.concurrent.CoalescingPolicy;
 import org.dirpg.policy.WeightedStep;
 import org.dirpg.search.SearchConfig;
 
@@ -23,12 +24,14 @@ import org.dirpg.search.SearchConfig;
  *
  * <p>With {@code searchesInFlight} K = 1 (the paper's setting) an update is one episode. With K > 1, K episodes, each
  * with its own seed, are searched concurrently against the same theta, so that the round trips of remote
- * environments overlap; their gradients are averaged into one step. Policy calls are serialised by a lock.
+ * environments overlap; their gradients are averaged into one step. The searches' environment steps and policy
+ * evaluations are coalesced into batched calls (one StepBatch round trip, one network forward pass for all of them).
  */
 public final class DirPGTrainer implements Trainer, AutoCloseable {
     private final Environment env;
     private final Policy policy;
     private final Policy searchPolicy;
+    private final Environment searchEnv;
     private final DirectPolicyGradient estimator;
     private final Adam adam;
     private final SplittableRandom rng;
@@ -54,9 +57,11 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         this.searchesInFlight = searchesInFlight;
         if (searchesInFlight == 1) {
             this.searchPolicy = policy;
+            this.searchEnv = env;
             this.pool = null;
         } else {
-            this.searchPolicy = new SynchronizedPolicy(policy);
+            this.searchPolicy = new CoalescingPolicy(policy, searchesInFlight);
+            this.searchEnv = new CoalescingEnvironment(env, searchesInFlight);
             this.pool = Executors.newFixedThreadPool(searchesInFlight, r -> {
                 Thread t = new Thread(r, "dirpg-search");
                 t.setDaemon(true);
@@ -109,12 +114,12 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
             searchSeeds[k] = rng.nextLong();
         }
         if (pool == null) {
-            return List.of(estimator.search(env, searchPolicy, env.reset(episodeSeeds[0]), searchSeeds[0]));
+            return List.of(estimator.search(searchEnv, searchPolicy, env.reset(episodeSeeds[0]), searchSeeds[0]));
         }
         List<Future<SearchResult>> futures = new ArrayList<>();
         for (int k = 0; k < searchesInFlight; k++) {
             int i = k;
-            futures.add(pool.submit(() -> estimator.search(env, searchPolicy, env.reset(episodeSeeds[i]), searchSeeds[i])));
+            futures.add(pool.submit(() -> estimator.search(searchEnv, searchPolicy, env.reset(episodeSeeds[i]), searchSeeds[i])));
         }
         List<SearchResult> out = new ArrayList<>();
         try {
@@ -158,6 +163,8 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
     public void close() {
         if (pool != null) {
             pool.shutdownNow();
+            ((CoalescingPolicy) searchPolicy).close();
+            searchEnv.close();
         }
     }
 }

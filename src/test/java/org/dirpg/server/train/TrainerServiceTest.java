@@ -48,7 +48,9 @@ class TrainerServiceTest {
     @Test
     void streamsEveryUpdateInOrderUntilTheRunSucceeds() throws Exception {
         Run created = s.create(deepSea(40, 3).build());
-        assertTrue(created.getState() == RunState.PENDING || created.getState() == RunState.RUNNING);
+        // 40 DeepSea updates take well under a millisecond: the run may already have finished when CreateRun answers.
+        assertTrue(created.getState() == RunState.PENDING || created.getState() == RunState.RUNNING
+                || created.getState() == RunState.SUCCEEDED, created.getState().toString());
         assertEquals(40, created.getProgress().getUpdatesTotal());
         assertEquals(1.0, created.getSpec().getEpsilon());
         assertEquals(30, created.getSpec().getRollouts(), "unset fields show their defaults");
