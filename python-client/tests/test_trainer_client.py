@@ -37,11 +37,12 @@ def client(server):
 
 
 def test_specs_round_trip_and_bad_settings_are_named():
-    spec = build_spec("MiniGrid-MultiRoom-N6-v0", "a:1, b:2", {"max_steps": 100}, algorithm="reinforce",
+    spec = build_spec("MiniGrid-MultiRoom-N6-v0", "a:1, b:2", algorithm="reinforce",
                       priority="astar", epsilon=-0.5, budget=200, early_stop=False, updates=3)
     d = spec_to_dict(spec)
-    assert d["remote_environment"] == {"env_id": "MiniGrid-MultiRoom-N6-v0", "options": {"max_steps": "100"},
-                                       "endpoints": ["a:1", "b:2"]}
+    assert d["remote_environment"] == {"env_id": "MiniGrid-MultiRoom-N6-v0", "endpoints": ["a:1", "b:2"]}
+    with pytest.raises(ValueError, match="env_options: a remote environment is configured by its server"):
+        build_spec("MiniGrid-MultiRoom-N6-v0", "a:1", {"max_steps": 100})
     assert (d["algorithm"], d["priority"], d["epsilon"], d["early_stop"]) == ("REINFORCE", "ASTAR", -0.5, False)
     assert spec_from_dict(d) == spec
     with pytest.raises(TypeError, match=r"unknown run setting\(s\) \['epsilonn'\]"):

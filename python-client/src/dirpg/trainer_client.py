@@ -108,9 +108,10 @@ def spec_to_dict(spec: pb.RunSpec) -> dict:
         if field.name in _ENUM_FIELDS:
             out[field.name] = _ENUM_FIELDS[field.name].Name(value)
         elif field.message_type is not None:
-            out[field.name] = {"env_id": value.env_id, "options": dict(value.options)}
             if field.name == "remote_environment":
-                out[field.name]["endpoints"] = list(value.endpoints)
+                out[field.name] = {"env_id": value.env_id, "endpoints": list(value.endpoints)}
+            else:
+                out[field.name] = {"env_id": value.env_id, "options": dict(value.options)}
         else:
             out[field.name] = value
     return out
@@ -142,9 +143,11 @@ def build_spec(env_id: str, endpoints: Sequence[str] | str | None = None,
     else:
         if isinstance(endpoints, str):
             endpoints = [e.strip() for e in endpoints.split(",") if e.strip()]
+        if options:
+            raise ValueError(f"env_options: a remote environment is configured by its server, not per run; got "
+                             f"{sorted(options)} for {env_id}")
         spec.remote_environment.env_id = env_id
         spec.remote_environment.endpoints.extend(endpoints)
-        spec.remote_environment.options.update(options)
     for name, value in settings.items():
         if value is None:
             continue
