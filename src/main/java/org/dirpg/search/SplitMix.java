@@ -13,9 +13,7 @@ final class SplitMix implements java.util.random.RandomGenerator {
     }
 
     static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return org.dirpg.env.NoiseKeys.mix(z);
     }
 
     /** The key of a child derived from {@code key} with the label {@code label}. */

@@ -43,13 +43,8 @@ public final class CrossEntropyTrainer implements Trainer {
     @Override
     public UpdateMetrics update() {
         State root = env.reset(rng.nextLong());
-        List<Rollout> batch = new ArrayList<>(samples);
-        long spent = 0;
-        for (int i = 0; i < samples; i++) {
-            Rollout r = Rollout.sampleFeasible(env, policy, root, rng, maxSteps);
-            batch.add(r);
-            spent += r.interactions();
-        }
+        List<Rollout> batch = Rollout.batch(env, policy, root, samples, rng, maxSteps);
+        long spent = Rollout.interactions(batch);
         double mean = batch.stream().mapToDouble(Rollout::totalReturn).average().orElse(Double.NaN);
         List<Rollout> best = new ArrayList<>(batch);
         best.sort(Comparator.comparingDouble(Rollout::totalReturn).reversed());
@@ -59,12 +54,7 @@ public final class CrossEntropyTrainer implements Trainer {
                 steps.add(new WeightedStep(r.states().get(t), r.actions()[t], 1.0 / elites));
             }
         }
-        double[] grad = new double[policy.numParameters()];
-        policy.addGradient(steps, grad);
-        double norm = Vectors.norm(grad);
-        if (norm > 0) {
-            adam.ascend(policy, grad);
-        }
+        double norm = Vectors.ascend(policy, adam, steps);
         interactions += spent;
         return UpdateMetrics.simple(updates++, interactions, mean, spent, norm);
     }

@@ -95,12 +95,7 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
                 first = r.firstImprovementInteractions();
             }
         }
-        double[] grad = new double[policy.numParameters()];
-        policy.addGradient(steps, grad);
-        double norm = Vectors.norm(grad);
-        if (norm > 0) {
-            adam.ascend(policy, grad);
-        }
+        double norm = Vectors.ascend(policy, adam, steps);
         interactions += spent;
         last = results.get(results.size() - 1);
         return new UpdateMetrics(updates++, interactions, ret, dirRet, dOpt, dDir, candidates, spent, first, norm);

@@ -42,20 +42,10 @@ public final class ReinforceTrainer implements Trainer {
     @Override
     public UpdateMetrics update() {
         State root = env.reset(rng.nextLong());
-        List<Rollout> batch = new ArrayList<>(rollouts);
-        long spent = 0;
-        for (int i = 0; i < rollouts; i++) {
-            Rollout r = Rollout.sampleFeasible(env, policy, root, rng, maxSteps);
-            batch.add(r);
-            spent += r.interactions();
-        }
+        List<Rollout> batch = Rollout.batch(env, policy, root, rollouts, rng, maxSteps);
+        long spent = Rollout.interactions(batch);
         List<WeightedStep> steps = rewardToGo ? rewardToGoSteps(batch) : trajectorySteps(batch);
-        double[] grad = new double[policy.numParameters()];
-        policy.addGradient(steps, grad);
-        double norm = Vectors.norm(grad);
-        if (norm > 0) {
-            adam.ascend(policy, grad);
-        }
+        double norm = Vectors.ascend(policy, adam, steps);
         interactions += spent;
         double mean = batch.stream().mapToDouble(Rollout::totalReturn).average().orElse(Double.NaN);
         return UpdateMetrics.simple(updates++, interactions, mean, spent, norm);

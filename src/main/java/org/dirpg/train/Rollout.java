@@ -60,6 +60,24 @@ public record Rollout(List<State> states, int[] actions, double[] rewards, State
         throw new IllegalStateException(env.spec().id() + ": 10000 sampled trajectories in a row were infeasible");
     }
 
+    /** {@code n} feasible trajectories sampled from {@code start}, each with its own draws from {@code rng}. */
+    public static List<Rollout> batch(Environment env, Policy policy, State start, int n, RandomGenerator rng, int maxSteps) {
+        List<Rollout> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(sampleFeasible(env, policy, start, rng, maxSteps));
+        }
+        return out;
+    }
+
+    /** The interactions a batch of rollouts spent. */
+    public static long interactions(List<Rollout> batch) {
+        long spent = 0;
+        for (Rollout r : batch) {
+            spent += r.interactions();
+        }
+        return spent;
+    }
+
     public static Rollout sample(Environment env, Policy policy, State start, RandomGenerator rng, int maxSteps) {
         List<State> states = new ArrayList<>();
         List<Integer> actions = new ArrayList<>();
