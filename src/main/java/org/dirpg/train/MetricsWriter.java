@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes one line per update to {@code metrics.csv} and {@code metrics.jsonl} in a run directory. */
+/** Writes one line per update to {@code metrics.csv} and {@code metrics.jsonl} in a run directory, flushed per update. */
 public final class MetricsWriter implements AutoCloseable {
     private final BufferedWriter csv;
     private final BufferedWriter jsonl;
@@ -29,6 +29,8 @@ public final class MetricsWriter implements AutoCloseable {
             csv.newLine();
             jsonl.write(m.toJson());
             jsonl.newLine();
+            csv.flush(); // an update costs far more than a write: keep the files current for whoever watches them
+            jsonl.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics: " + e.getMessage(), e);
         }
