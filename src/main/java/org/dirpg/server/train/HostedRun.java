@@ -27,6 +27,8 @@ import org.dirpg.train.TrainerFactory;
  * policy, the Adam state and the update count of the same moment.
  */
 final class HostedRun implements Runnable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostedRun.class);
+
     /** What a saved checkpoint is and where it went. */
     record Saved(Path path, Checkpoint checkpoint) {
     }
@@ -115,6 +117,7 @@ final class HostedRun implements Runnable {
             }
             state = RunState.RUNNING;
         }
+        LOG.info("run {} started: {} on {}, {} updates", id, settings.algorithm().cliName(), settings.envId(), settings.updates());
         RunState end;
         try {
             while (!stopRequested && updatesOf() < settings.updates()) {
@@ -146,8 +149,10 @@ final class HostedRun implements Runnable {
         } catch (RuntimeException | Error e) {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
             end = RunState.FAILED;
+            LOG.warn("run {} failed after {} updates: {}", id, updatesDone, error);
         }
         release();
+        LOG.info("run {} {} after {} updates, {} interactions", id, end, updatesDone, interactions);
         synchronized (this) {
             state = end;
         }
