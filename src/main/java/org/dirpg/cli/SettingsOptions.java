@@ -46,7 +46,7 @@ public final class SettingsOptions {
     boolean prune;
 
     @Option(names = {"-n", "--updates"}, description = "Number of updates (episodes). Default: ${DEFAULT-VALUE}.",
-            defaultValue = "2000")
+            defaultValue = "20000")
     long updates;
 
     @Option(names = "--lr", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.", defaultValue = "0.001")
