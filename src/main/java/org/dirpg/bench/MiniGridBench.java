@@ -17,9 +17,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * The remote path on MiniGrid, in one run: protocol steps/s with one batch in flight and with K in flight, the conv
  * policy's evaluations/s, and DirPG interactions/s end to end (search + policy + Adam) with K = 1 and K searches in
- * flight. The in-process Python figure comes from {@code python -m dirpg.bench_env} (see scripts/bench-minigrid.sh).
+ * flight, each with one and with 32 regions expanded per round. The in-process Python figure comes from {@code python -m dirpg.bench_env} (see scripts/bench-minigrid.sh).
  */
 public final class MiniGridBench {
+    /** Regions expanded per round in the batched figures. */
+    static final int ROUND = 32;
+    /** Interactions per map, the paper's MiniGrid budget. */
+    static final long BUDGET = 3000;
+
     private MiniGridBench() {
     }
 
@@ -33,9 +38,10 @@ public final class MiniGridBench {
             out.printf("remote steps/s, batch 1, %d in flight:          %,10.0f  (x%.2f)%n", k, oneK, oneK / one);
             out.printf("remote steps/s, batch 64, 1 in flight:         %,10.0f%n", batch);
             Dl4jBench.run(DataType.FLOAT, 1, out);
-            for (int inFlight : new int[] {1, k}) {
+            for (int[] kb : new int[][] {{1, 1}, {k, 1}, {1, ROUND}, {k, ROUND}}) {
+                int inFlight = kb[0];
                 MiniGridConvPolicy policy = new MiniGridConvPolicy(7);
-                SearchConfig config = new SearchConfig(1.0, Priority.GUMBEL, 0.0, 400, false, false);
+                SearchConfig config = new SearchConfig(1.0, Priority.GUMBEL, 0.0, BUDGET, false, false).withExpansionsPerRound(kb[1]);
                 try (DirPGTrainer trainer = new DirPGTrainer(env, policy, config, new Adam(1e-3), 5, inFlight)) {
                     trainer.update();
                     long start = System.nanoTime();
@@ -44,7 +50,8 @@ public final class MiniGridBench {
                         interactions += trainer.update().searchInteractions();
                     } while (System.nanoTime() - start < seconds * 1e9);
                     double rate = interactions / ((System.nanoTime() - start) / 1e9);
-                    out.printf("DirPG interactions/s end to end, budget 400, %d search(es) in flight: %,10.0f%n", inFlight, rate);
+                    out.printf("DirPG interactions/s end to end, budget %d, K = %d in flight, %2d expansions per round: %,10.0f%n",
+                            BUDGET, inFlight, kb[1], rate);
                 }
             }
         }

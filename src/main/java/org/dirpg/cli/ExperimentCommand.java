@@ -145,6 +145,8 @@ public final class ExperimentCommand implements Runnable {
         int frozenMaps;
         @Option(names = "--searches-in-flight", defaultValue = "1", description = "DirPG maps searched concurrently. Default: ${DEFAULT-VALUE}.")
         int searchesInFlight;
+        @Option(names = "--expansions-per-round", defaultValue = "1", description = "DirPG regions expanded per round. Default: ${DEFAULT-VALUE}.")
+        int expansionsPerRound;
         @Option(names = "--seed", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
         long seed;
         @Option(names = "--out", defaultValue = "runs/experiment-minigrid", description = "Output directory. Default: ${DEFAULT-VALUE}.")
@@ -159,7 +161,7 @@ public final class ExperimentCommand implements Runnable {
             }
             TrainSettings base = TrainSettings.builder().envId(env).remoteEndpoints(remote).priority(Priority.ASTAR)
                     .budget(budget).earlyStop(false).updates(updates).maxSteps(maxSteps).seed(seed)
-                    .searchesInFlight(searchesInFlight).rollouts(30).elites(2).build();
+                    .searchesInFlight(searchesInFlight).expansionsPerRound(expansionsPerRound).rollouts(30).elites(2).build();
             List<MiniGridExperiment.FrozenSearch> frozen = MiniGridExperiment.run(base, alphas, frozenMaps, out, System.err::println);
             for (MiniGridExperiment.FrozenSearch f : frozen) {
                 System.out.printf("frozen policy, alpha %.2f: %.1f complete candidates per map, mean return %.2f, best %.2f%n",

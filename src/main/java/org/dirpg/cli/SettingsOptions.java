@@ -73,6 +73,10 @@ public final class SettingsOptions {
             defaultValue = "1")
     int searchesInFlight;
 
+    @Option(names = "--expansions-per-round", description = "DirPG: regions expanded together per round after a_opt "
+            + "(1 = strict best-first). Default: ${DEFAULT-VALUE}.", defaultValue = "1")
+    int expansionsPerRound;
+
     @Option(names = "--max-steps", description = "Safety limit on a sampled rollout's length. Default: ${DEFAULT-VALUE}.",
             defaultValue = "10000")
     int maxSteps;
@@ -98,6 +102,7 @@ public final class SettingsOptions {
                 .policy(policy)
                 .initScale(initScale)
                 .searchesInFlight(searchesInFlight)
+                .expansionsPerRound(expansionsPerRound)
                 .maxSteps(maxSteps)
                 .build();
     }

@@ -10,9 +10,11 @@ package org.dirpg.search;
  * @param budget     the interaction budget, the a_opt rollout included (REFERENCE.md); a_opt is always completed
  * @param earlyStop  stop at the first candidate that strictly improves on D(a_opt) (Algorithm 1, line 9)
  * @param prune      discard regions whose bound G + eps (L + U) cannot beat the best D found (needs bounds)
+ * @param expansionsPerRound after a_opt, regions expanded together in one policy batch and one environment batch
+ *                   (1 = strict best-first order, the paper's setting; more fills batches for remote environments)
  */
 public record SearchConfig(double epsilon, Priority priority, double alpha, long budget, boolean earlyStop,
-                           boolean prune) {
+                           boolean prune, int expansionsPerRound) {
     public SearchConfig {
         if (epsilon == 0 || !Double.isFinite(epsilon)) {
             throw new IllegalArgumentException("epsilon must be a non-zero finite number (eq. 10 divides by it), got " + epsilon);
@@ -26,6 +28,19 @@ public record SearchConfig(double epsilon, Priority priority, double alpha, long
         if (budget < 1) {
             throw new IllegalArgumentException("budget must be at least 1 interaction, got " + budget);
         }
+        if (expansionsPerRound < 1 || expansionsPerRound > 4096) {
+            throw new IllegalArgumentException("expansions_per_round must be in [1, 4096], got " + expansionsPerRound);
+        }
+    }
+
+    /** Strict best-first expansion, one region at a time. */
+    public SearchConfig(double epsilon, Priority priority, double alpha, long budget, boolean earlyStop, boolean prune) {
+        this(epsilon, priority, alpha, budget, earlyStop, prune, 1);
+    }
+
+    /** The same search, expanding {@code n} regions per round after a_opt. */
+    public SearchConfig withExpansionsPerRound(int n) {
+        return new SearchConfig(epsilon, priority, alpha, budget, earlyStop, prune, n);
     }
 
     /** Gumbel-only priority, no pruning. */

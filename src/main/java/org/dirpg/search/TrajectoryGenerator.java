@@ -39,6 +39,7 @@ public final class TrajectoryGenerator {
     private final int numActions;
     private final SplitMix rng = new SplitMix(0);
     private final List<Region> openingQueue = new ArrayList<>();
+    private final java.util.ArrayDeque<Candidate> ready = new java.util.ArrayDeque<>();
     private PriorityQueue<Region> queue;
     private Region special;
     private long interactions;
@@ -89,8 +90,17 @@ public final class TrajectoryGenerator {
      */
     public Candidate next() {
         while (true) {
+            if (!ready.isEmpty()) {
+                return ready.poll();
+            }
             if (yielded > 0 && interactions >= config.budget()) {
                 return null;
+            }
+            if (yielded > 0 && config.expansionsPerRound() > 1) {
+                if (!round()) {
+                    return null;
+                }
+                continue;
             }
             Region r = pop();
             if (r == null) {
@@ -100,11 +110,63 @@ public final class TrajectoryGenerator {
                 yielded++;
                 return candidate(r.node(), r.g());
             }
-            Candidate c = expand(r);
+            int a = choose(r);
+            Candidate c = settle(r, a, env.step(r.node().state(), a)); // line 8
             if (c != null) {
                 return c;
             }
         }
+    }
+
+    /**
+     * One round of batched expansion (after a_opt): pops up to {@code expansionsPerRound} regions (never more than the
+     * budget has left), evaluates the policy at their prefixes in one batch, steps all of them in one
+     * {@link Environment#stepBatch} call, and queues the candidates they complete. Because every draw is keyed by its
+     * region, the Gumbel process realised is the one a one-at-a-time search realises; only the order of expansion,
+     * and so what a finite budget reaches, differs. Returns false when no region is left.
+     */
+    private boolean round() {
+        int room = (int) Math.min(config.expansionsPerRound(), config.budget() - interactions);
+        List<Region> popped = new ArrayList<>(room);
+        Region r;
+        while (popped.size() < room && (r = pop()) != null) {
+            popped.add(r);
+        }
+        if (popped.isEmpty()) {
+            return false;
+        }
+        List<Node> unevaluated = new ArrayList<>();
+        for (Region p : popped) {
+            Node n = p.node();
+            if (n.logPolicy == null && !unevaluated.contains(n)) {
+                unevaluated.add(n);
+            }
+        }
+        if (!unevaluated.isEmpty()) {
+            List<State> states = new ArrayList<>(unevaluated.size());
+            for (Node n : unevaluated) {
+                states.add(n.state());
+            }
+            double[][] out = new double[states.size()][numActions];
+            policy.logProbabilities(states, out);
+            for (int i = 0; i < out.length; i++) {
+                unevaluated.get(i).logPolicy = out[i];
+            }
+        }
+        List<State> states = new ArrayList<>(popped.size());
+        int[] actions = new int[popped.size()];
+        for (int i = 0; i < actions.length; i++) {
+            actions[i] = choose(popped.get(i));
+            states.add(popped.get(i).node().state());
+        }
+        List<Transition> steps = env.stepBatch(states, actions);
+        for (int i = 0; i < actions.length; i++) {
+            Candidate c = settle(popped.get(i), actions[i], steps.get(i));
+            if (c != null) {
+                ready.add(c);
+            }
+        }
+        return true;
     }
 
     /** Tells the search the best D found so far; with pruning on, regions whose bound is not above it are dropped. */
@@ -167,7 +229,11 @@ public final class TrajectoryGenerator {
         return c != 0 ? c : Long.compare(a.order(), b.order());
     }
 
-    private Candidate expand(Region r) {
+    /**
+     * Lines 6-7 and 9-12 for region r: samples a ~ pi(. | s_prefix) restricted to B and pushes the "other children"
+     * region with its truncated Gumbel (eq. 22). Returns a.
+     */
+    private int choose(Region r) {
         expansions++;
         Node node = r.node();
         double[] logp = node.logPolicy;
@@ -186,9 +252,14 @@ public final class TrajectoryGenerator {
                 push(new Region(node, rest, gRest, Double.NaN, SplitMix.derive(r.key(), LABEL_REST + a), order++));
             }
         }
-        Transition t = env.step(node.state(), a); // line 8
+        return a;
+    }
+
+    /** Lines 14-18 for the step of region r under a: yields the trajectory or pushes the special child. */
+    private Candidate settle(Region r, int a, Transition t) {
+        Node node = r.node();
         interactions += t.interactions();
-        Node child = new Node(node, a, t.next(), node.logProbability() + logp[a], t.reward());
+        Node child = new Node(node, a, t.next(), node.logProbability() + node.logPolicy[a], t.reward());
         if (t.next().isTerminal()) { // line 14
             if (!t.next().isFeasible()) {
                 return null;

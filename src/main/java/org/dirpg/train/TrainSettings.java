@@ -28,7 +28,8 @@ public record TrainSettings(
         int maxSteps,
         String policy,
         double initScale,
-        int searchesInFlight) {
+        int searchesInFlight,
+        int expansionsPerRound) {
 
     public TrainSettings {
         if (envId == null || envId.isBlank()) {
@@ -66,6 +67,9 @@ public record TrainSettings(
         if (searchesInFlight < 1 || searchesInFlight > 256) {
             throw new IllegalArgumentException("searches_in_flight: must be in [1, 256], got " + searchesInFlight);
         }
+        if (expansionsPerRound < 1 || expansionsPerRound > 4096) {
+            throw new IllegalArgumentException("expansions_per_round: must be in [1, 4096], got " + expansionsPerRound);
+        }
         if (!(initScale >= 0) || !Double.isFinite(initScale)) {
             throw new IllegalArgumentException("init_scale: must be a finite number >= 0, got " + initScale);
         }
@@ -97,6 +101,7 @@ public record TrainSettings(
         b.policy = policy;
         b.initScale = initScale;
         b.searchesInFlight = searchesInFlight;
+        b.expansionsPerRound = expansionsPerRound;
         return b;
     }
 
@@ -140,6 +145,8 @@ public record TrainSettings(
         private double initScale = 0.0;
         /** DirPG: episodes searched concurrently per update, K (1 = the paper's setting); default 1. */
         private int searchesInFlight = 1;
+        /** DirPG: regions expanded per round after a_opt (1 = strict best-first, the paper's); default 1. */
+        private int expansionsPerRound = 1;
 
         public Builder envId(String v) { envId = v; return this; }
         public Builder envOptions(Map<String, String> v) { envOptions = new LinkedHashMap<>(v); return this; }
@@ -160,11 +167,12 @@ public record TrainSettings(
         public Builder policy(String v) { policy = v; return this; }
         public Builder initScale(double v) { initScale = v; return this; }
         public Builder searchesInFlight(int v) { searchesInFlight = v; return this; }
+        public Builder expansionsPerRound(int v) { expansionsPerRound = v; return this; }
 
         public TrainSettings build() {
             return new TrainSettings(envId, envOptions, remoteEndpoints, algorithm, epsilon, priority, alpha, budget,
                     earlyStop, prune, updates, learningRate, seed, rollouts, elites, maxSteps, policy, initScale,
-                    searchesInFlight);
+                    searchesInFlight, expansionsPerRound);
         }
     }
 }

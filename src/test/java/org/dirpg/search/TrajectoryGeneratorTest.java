@@ -130,4 +130,42 @@ class TrajectoryGeneratorTest {
         assertEquals(gumbel.size(), n);
         assertArrayEquals(new int[0], new int[0]);
     }
+
+    /**
+     * Batched rounds expand several regions per policy and environment batch; the keyed draws make them realise the
+     * same Gumbel process, so with an unlimited budget they yield every trajectory once with the same G, and never
+     * spend more than the budget once a_opt is complete.
+     */
+    @Test
+    void batchedRoundsRealiseTheSameGumbelProcessWithinTheBudget() {
+        CoinTree deep = new CoinTree(5, 3, 2L);
+        LinearSoftmaxPolicy p = new LinearSoftmaxPolicy(deep.spec().featureSize(), 3, 0.5, 1L);
+        for (long seed = 0; seed < 20; seed++) {
+            State root = deep.reset(seed);
+            Map<String, Double> single = new HashMap<>();
+            TrajectoryGenerator one = new TrajectoryGenerator(deep, p, EXHAUSTIVE, root, seed);
+            Candidate c;
+            while ((c = one.next()) != null) {
+                single.put(Arrays.toString(c.actions()), c.g());
+            }
+            TrajectoryGenerator batched = new TrajectoryGenerator(deep, p, EXHAUSTIVE.withExpansionsPerRound(8), root, seed);
+            Set<String> seen = new HashSet<>();
+            while ((c = batched.next()) != null) {
+                String key = Arrays.toString(c.actions());
+                assertTrue(seen.add(key), "yielded twice: " + key);
+                assertEquals(single.get(key), c.g(), 0.0, key);
+            }
+            assertEquals(single.keySet(), seen);
+            assertEquals(one.interactions(), batched.interactions(), "both step every node of S once");
+
+            SearchConfig budgeted = new SearchConfig(1.0, Priority.ASTAR, 0.3, 40, false, true).withExpansionsPerRound(16);
+            TrajectoryGenerator limited = new TrajectoryGenerator(deep, p, budgeted, root, seed);
+            Candidate first = limited.next();
+            long afterOpt = limited.interactions();
+            while (limited.next() != null) {
+                assertTrue(limited.interactions() <= Math.max(40, afterOpt), "spent " + limited.interactions());
+            }
+            assertEquals(5, first.actions().length);
+        }
+    }
 }

@@ -58,6 +58,7 @@ final class RunSpecs {
         if (spec.hasPolicy()) b.policy(spec.getPolicy());
         if (spec.hasInitScale()) b.initScale(spec.getInitScale());
         if (spec.hasSearchesInFlight()) b.searchesInFlight(spec.getSearchesInFlight());
+        if (spec.hasExpansionsPerRound()) b.expansionsPerRound(spec.getExpansionsPerRound());
         if (spec.getCheckpointInterval() < 0) {
             throw new IllegalArgumentException("checkpoint_interval: must be >= 0 (0 = no periodic checkpoints), got "
                     + spec.getCheckpointInterval());
@@ -89,6 +90,7 @@ final class RunSpecs {
                 .setPolicy(s.policy())
                 .setInitScale(s.initScale())
                 .setSearchesInFlight(s.searchesInFlight())
+                .setExpansionsPerRound(s.expansionsPerRound())
                 .setCheckpointInterval(checkpointInterval)
                 .build();
     }
