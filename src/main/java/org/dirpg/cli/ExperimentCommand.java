@@ -46,7 +46,7 @@ public final class ExperimentCommand implements Runnable {
         int runs;
         @Option(names = "--bin", defaultValue = "500", description = "Interactions per averaging bin. Default: ${DEFAULT-VALUE}.")
         int bin;
-        @Option(names = "--lr", defaultValue = "0.01", description = "DirPG Adam learning rate. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--lr", defaultValue = "0.2", description = "DirPG Adam learning rate (per-edge logits). Default: ${DEFAULT-VALUE}.")
         double lr;
         @Option(names = "--budget", defaultValue = "100", description = "DirPG search budget. Default: ${DEFAULT-VALUE}.")
         long budget;
