@@ -249,7 +249,7 @@ public final class TrajectoryGenerator {
             double mu = node.logProbability() + Gumbels.logSumExp(logp, rest); // eq. (22)
             if (mu > Double.NEGATIVE_INFINITY) {
                 double gRest = Gumbels.truncated(mu, r.g(), rng);
-                push(new Region(node, rest, gRest, Double.NaN, SplitMix.derive(r.key(), LABEL_REST + a), order++));
+                push(node, rest, gRest, SplitMix.derive(r.key(), LABEL_REST + a));
             }
         }
         return a;
@@ -267,12 +267,13 @@ public final class TrajectoryGenerator {
             yielded++;
             return candidate(child, r.g()); // line 15
         }
-        Region childRegion = new Region(child, t.next().legalActions(), r.g(), Double.NaN, SplitMix.derive(r.key(), a), order++);
-        trace.onRegion(child, childRegion.allowed(), childRegion.g());
+        long childKey = SplitMix.derive(r.key(), a);
         if (yielded == 0) {
-            special = childRegion; // the a_opt rollout continues uninterrupted: it holds the largest G
+            // The a_opt rollout continues uninterrupted: the special child holds the largest G.
+            special = new Region(child, t.next().legalActions(), r.g(), r.g(), childKey, order++);
+            trace.onRegion(child, special.allowed(), special.g());
         } else {
-            push(childRegion); // line 17
+            push(child, t.next().legalActions(), r.g(), childKey); // line 17
         }
         return null;
     }
@@ -282,31 +283,32 @@ public final class TrajectoryGenerator {
         return new Candidate(leaf, g, ret, g + config.epsilon() * ret, yielded - 1);
     }
 
-    private void push(Region r) {
-        trace.onRegion(r.node(), r.allowed(), r.g());
+    /** Queues R(node's prefix, allowed) with Gumbel g, built once with its priority (G alone before a_opt). */
+    private void push(Node node, long allowed, double g, long key) {
+        trace.onRegion(node, allowed, g);
         if (queue == null) {
-            openingQueue.add(new Region(r.node(), r.allowed(), r.g(), r.g(), r.key(), r.order()));
+            openingQueue.add(new Region(node, allowed, g, g, key, order++));
             return;
         }
-        Region p = reprioritise(r);
+        Region p = new Region(node, allowed, g, priority(node, g), key, order++);
         if (!pruned(p)) {
             queue.add(p);
         }
     }
 
     private Region reprioritise(Region r) {
-        return new Region(r.node(), r.allowed(), r.g(), priority(r), r.key(), r.order());
+        return new Region(r.node(), r.allowed(), r.g(), priority(r.node(), r.g()), r.key(), r.order());
     }
 
     /** Sec. 5: G, or G + eps (L + alpha U) with U the bound in the direction of eps's sign. */
-    private double priority(Region r) {
+    private double priority(Node node, double g) {
         if (config.priority() == Priority.GUMBEL) {
-            return r.g();
+            return g;
         }
         double eps = config.epsilon();
-        double p = r.g() + eps * r.node().returnSoFar();
+        double p = g + eps * node.returnSoFar();
         if (config.alpha() > 0) {
-            double bound = bound(r.node().state());
+            double bound = bound(node.state());
             if (!Double.isFinite(bound)) {
                 throw new IllegalStateException("the A* priority with alpha = " + config.alpha() + " needs a finite "
                         + (eps > 0 ? "upper" : "lower") + " bound on the return-to-go, but " + env.spec().id()

@@ -12,7 +12,6 @@ import org.dirpg.proto.train.v1.Run;
 import org.dirpg.proto.train.v1.RunState;
 import org.dirpg.proto.train.v1.UpdateMetrics;
 import org.dirpg.train.Checkpoint;
-import org.dirpg.train.DirPGTrainer;
 import org.dirpg.train.TrainSettings;
 import org.dirpg.train.Trainer;
 import org.dirpg.train.TrainerFactory;
