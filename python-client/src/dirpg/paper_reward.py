@@ -97,6 +97,39 @@ class PaperRewardMultiRoom(gym.Wrapper):
         return obs, reward, terminated, truncated, info
 
 
+DISCOUNT = 0.999
+_POWERS = [1.0]
+
+
+def _discount_power(n: int) -> float:
+    """g^n as the running product g * g * ... (n factors), so that the Java twin computes the identical double."""
+    while len(_POWERS) <= n:
+        _POWERS.append(_POWERS[-1] * DISCOUNT)
+    return _POWERS[n]
+
+
+def _closed_doors_and_distance(u) -> tuple[int, int]:
+    closed = sum(1 for cell in u.grid.grid if isinstance(cell, Door) and not cell.is_open)
+    gx, gy = u.goal_pos
+    ax, ay = u.agent_pos
+    return closed, abs(int(gx) - int(ax)) + abs(int(gy) - int(ay))
+
+
+def discounted_heuristic(env: gym.Env) -> float:
+    """The DirPG authors' A* heuristic (REFERENCE.md), not a bound: with t = step_count, c doors closed now and
+    d = |goal - agent|_1, ``100 g^(t+1+c+d) + sum_{k<c} 30 g^(t+1+k)``, g = 0.999. No step limit, so it changes by
+    a factor of ~0.999 per step and keeps the A* priority's search depth-first at alpha < 1. Doors are counted as
+    closed *now* (by identity), so closing and reopening one is not counted twice. For the priority only; pruning
+    uses ``return_to_go_upper_bound``."""
+    u = env.unwrapped
+    t = int(u.step_count)
+    closed, dist = _closed_doors_and_distance(u)
+    value = GOAL_REWARD * _discount_power(t + 1 + closed + dist)
+    for k in range(closed):
+        value += OPEN_DOOR_REWARD * _discount_power(t + 1 + k)
+    return float(value)
+
+
 def return_to_go_upper_bound(env: gym.Env) -> float:
     """The valid undiscounted upper bound U of the module docstring at a non-terminal state of ``env``."""
     u = env.unwrapped

@@ -171,11 +171,14 @@ class ServedEnvironment:
 
     def _view(self, env: gym.Env, token: bytes, obs, terminal: bool) -> pb.StateView:
         bound = 0.0
+        heuristic = None
         if self._paper and not terminal:
             bound = paper_reward.return_to_go_upper_bound(env)
+            heuristic = paper_reward.discounted_heuristic(env)
         return pb.StateView(state_token=token, observation=self._encoder.encode(obs),
                             legal_actions=0 if terminal else self.legal_mask, terminal=terminal,
-                            return_to_go_upper_bound=bound, has_bound=self._paper)
+                            return_to_go_upper_bound=bound, has_bound=self._paper,
+                            return_to_go_heuristic=heuristic)
 
     @staticmethod
     def np_seed(rng: np.random.Generator) -> int:

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dirpg.search.Heuristic;
 import org.dirpg.search.Priority;
 import org.dirpg.train.Algorithm;
 import org.dirpg.train.TrainSettings;
@@ -77,6 +78,11 @@ public final class SettingsOptions {
             + "(1 = strict best-first). Default: ${DEFAULT-VALUE}.", defaultValue = "1")
     int expansionsPerRound;
 
+    @Option(names = "--heuristic", description = "DirPG: the U of the A* priority: valid-bound (the environment's upper "
+            + "bound) or discounted (its heuristic, e.g. the authors' MultiRoom one; pruning always uses the bound). "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "valid-bound")
+    String heuristic;
+
     @Option(names = "--max-steps", description = "Safety limit on a sampled rollout's length. Default: ${DEFAULT-VALUE}.",
             defaultValue = "10000")
     int maxSteps;
@@ -103,8 +109,17 @@ public final class SettingsOptions {
                 .initScale(initScale)
                 .searchesInFlight(searchesInFlight)
                 .expansionsPerRound(expansionsPerRound)
+                .heuristic(parseHeuristic(heuristic))
                 .maxSteps(maxSteps)
                 .build();
+    }
+
+    static Heuristic parseHeuristic(String name) {
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "valid-bound" -> Heuristic.VALID_BOUND;
+            case "discounted" -> Heuristic.DISCOUNTED;
+            default -> throw new IllegalArgumentException("heuristic: must be valid-bound or discounted, got '" + name + "'");
+        };
     }
 
     static Priority parsePriority(String name) {

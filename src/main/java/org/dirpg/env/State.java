@@ -33,6 +33,15 @@ public interface State {
         return isTerminal() ? 0.0 : Double.POSITIVE_INFINITY;
     }
 
+    /**
+     * A heuristic estimate of the return-to-go for the A* priority G + eps (L + alpha U) of Sec. 5, which need not be
+     * a bound (the paper's alpha < 1 already gives up validity): e.g. the authors' discounted MultiRoom heuristic,
+     * which has no step limit. Pruning never uses it. 0 at terminal states; defaults to the upper bound.
+     */
+    default double returnToGoHeuristic() {
+        return returnToGoUpperBound();
+    }
+
     /** A lower bound on the return-to-go, used for pruning when epsilon < 0; {@code -inf} when none. */
     default double returnToGoLowerBound() {
         return isTerminal() ? 0.0 : Double.NEGATIVE_INFINITY;

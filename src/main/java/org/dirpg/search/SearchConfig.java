@@ -12,9 +12,10 @@ package org.dirpg.search;
  * @param prune      discard regions whose bound G + eps (L + U) cannot beat the best D found (needs bounds)
  * @param expansionsPerRound after a_opt, regions expanded together in one policy batch and one environment batch
  *                   (1 = strict best-first order, the paper's setting; more fills batches for remote environments)
+ * @param heuristic  the U of the A* priority (pruning always uses the valid bound)
  */
 public record SearchConfig(double epsilon, Priority priority, double alpha, long budget, boolean earlyStop,
-                           boolean prune, int expansionsPerRound) {
+                           boolean prune, int expansionsPerRound, Heuristic heuristic) {
     public SearchConfig {
         if (epsilon == 0 || !Double.isFinite(epsilon)) {
             throw new IllegalArgumentException("epsilon must be a non-zero finite number (eq. 10 divides by it), got " + epsilon);
@@ -31,6 +32,15 @@ public record SearchConfig(double epsilon, Priority priority, double alpha, long
         if (expansionsPerRound < 1 || expansionsPerRound > 4096) {
             throw new IllegalArgumentException("expansions_per_round must be in [1, 4096], got " + expansionsPerRound);
         }
+        if (heuristic == null) {
+            throw new IllegalArgumentException("heuristic must be VALID_BOUND or DISCOUNTED");
+        }
+    }
+
+    /** With the valid bound as the A* heuristic. */
+    public SearchConfig(double epsilon, Priority priority, double alpha, long budget, boolean earlyStop,
+                        boolean prune, int expansionsPerRound) {
+        this(epsilon, priority, alpha, budget, earlyStop, prune, expansionsPerRound, Heuristic.VALID_BOUND);
     }
 
     /** Strict best-first expansion, one region at a time. */
@@ -40,7 +50,12 @@ public record SearchConfig(double epsilon, Priority priority, double alpha, long
 
     /** The same search, expanding {@code n} regions per round after a_opt. */
     public SearchConfig withExpansionsPerRound(int n) {
-        return new SearchConfig(epsilon, priority, alpha, budget, earlyStop, prune, n);
+        return new SearchConfig(epsilon, priority, alpha, budget, earlyStop, prune, n, heuristic);
+    }
+
+    /** The same search with {@code h} as the A* priority's U. */
+    public SearchConfig withHeuristic(Heuristic h) {
+        return new SearchConfig(epsilon, priority, alpha, budget, earlyStop, prune, expansionsPerRound, h);
     }
 
     /** Gumbel-only priority, no pruning. */

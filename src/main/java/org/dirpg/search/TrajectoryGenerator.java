@@ -308,7 +308,7 @@ public final class TrajectoryGenerator {
         double eps = config.epsilon();
         double p = g + eps * node.returnSoFar();
         if (config.alpha() > 0) {
-            double bound = bound(node.state());
+            double bound = heuristic(node.state());
             if (!Double.isFinite(bound)) {
                 throw new IllegalStateException("the A* priority with alpha = " + config.alpha() + " needs a finite "
                         + (eps > 0 ? "upper" : "lower") + " bound on the return-to-go, but " + env.spec().id()
@@ -317,6 +317,17 @@ public final class TrajectoryGenerator {
             p += config.alpha() * eps * bound;
         }
         return p;
+    }
+
+    /**
+     * The U of the A* priority: the valid bound, or for eps > 0 and {@link Heuristic#DISCOUNTED} the environment's
+     * heuristic (for eps < 0 the lower bound either way: no environment offers a lower heuristic).
+     */
+    private double heuristic(State s) {
+        if (config.heuristic() == Heuristic.DISCOUNTED && config.epsilon() > 0) {
+            return s.returnToGoHeuristic();
+        }
+        return bound(s);
     }
 
     /** The bound on eps * (return-to-go): eps U for eps > 0, eps times the lower bound for eps < 0. */

@@ -3,6 +3,7 @@ package org.dirpg.train;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dirpg.search.Heuristic;
 import org.dirpg.search.Priority;
 
 /**
@@ -29,7 +30,8 @@ public record TrainSettings(
         String policy,
         double initScale,
         int searchesInFlight,
-        int expansionsPerRound) {
+        int expansionsPerRound,
+        Heuristic heuristic) {
 
     public TrainSettings {
         if (envId == null || envId.isBlank()) {
@@ -54,6 +56,9 @@ public record TrainSettings(
         }
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("learning_rate: must be a positive finite number, got " + learningRate);
+        }
+        if (heuristic == null) {
+            throw new IllegalArgumentException("heuristic: valid-bound or discounted");
         }
         if (rollouts < 2) {
             throw new IllegalArgumentException("rollouts: must be at least 2, got " + rollouts);
@@ -102,6 +107,7 @@ public record TrainSettings(
         b.initScale = initScale;
         b.searchesInFlight = searchesInFlight;
         b.expansionsPerRound = expansionsPerRound;
+        b.heuristic = heuristic;
         return b;
     }
 
@@ -147,6 +153,8 @@ public record TrainSettings(
         private int searchesInFlight = 1;
         /** DirPG: regions expanded per round after a_opt (1 = strict best-first, the paper's); default 1. */
         private int expansionsPerRound = 1;
+        /** DirPG: the U of the A* priority (pruning always uses the valid bound); default the valid bound. */
+        private Heuristic heuristic = Heuristic.VALID_BOUND;
 
         public Builder envId(String v) { envId = v; return this; }
         public Builder envOptions(Map<String, String> v) { envOptions = new LinkedHashMap<>(v); return this; }
@@ -168,11 +176,12 @@ public record TrainSettings(
         public Builder initScale(double v) { initScale = v; return this; }
         public Builder searchesInFlight(int v) { searchesInFlight = v; return this; }
         public Builder expansionsPerRound(int v) { expansionsPerRound = v; return this; }
+        public Builder heuristic(Heuristic v) { heuristic = v; return this; }
 
         public TrainSettings build() {
             return new TrainSettings(envId, envOptions, remoteEndpoints, algorithm, epsilon, priority, alpha, budget,
                     earlyStop, prune, updates, learningRate, seed, rollouts, elites, maxSteps, policy, initScale,
-                    searchesInFlight, expansionsPerRound);
+                    searchesInFlight, expansionsPerRound, heuristic);
         }
     }
 }

@@ -67,7 +67,7 @@ public final class TrainerFactory {
     /** The search settings of a DirPG run. */
     public static SearchConfig searchConfig(TrainSettings s) {
         return new SearchConfig(s.epsilon(), s.priority(), s.alpha(), s.budget(), s.earlyStop(), s.prune(),
-                s.expansionsPerRound());
+                s.expansionsPerRound(), s.heuristic());
     }
 
     /** The trainer for the settings on {@code env}, training {@code policy} (ignored by UCB). */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.dirpg.env.Environment;
+import org.dirpg.env.minigrid.MultiRoomEnvironment;
 
 /**
  * The registry of native environments: an id such as {@code "DeepSea-v0"} and string options (as they arrive from the
@@ -26,6 +27,14 @@ public final class Environments {
                 o -> new GaussianChoice(o.getDouble("mean", 0.0), o.getDouble("sd", 1.0), o.getInt("quadratureNodes", 20))));
         REGISTRY.put(CoinTree.ID, new Entry(List.of("depth", "actions", "seed"),
                 o -> new CoinTree(o.getInt("depth", 3), o.getInt("actions", 3), o.getLong("seed", 0L))));
+        for (String minigridId : MultiRoomEnvironment.minigridIds()) {
+            REGISTRY.put(MultiRoomEnvironment.PREFIX + minigridId, new Entry(
+                    List.of("paperReward", "maxSteps", "seeThroughWalls", "actions"),
+                    o -> new MultiRoomEnvironment(minigridId, o.getBoolean("paperReward", false),
+                            o.values.containsKey("maxSteps") ? o.getInt("maxSteps", 0) : null,
+                            o.values.containsKey("seeThroughWalls") ? o.getBoolean("seeThroughWalls", false) : null,
+                            o.getActions("actions", 7))));
+        }
     }
 
     private Environments() {
@@ -115,6 +124,41 @@ public final class Environments {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(id + ": option " + name + " must be a 64-bit integer, got '" + v + "'");
             }
+        }
+
+        boolean getBoolean(String name, boolean fallback) {
+            String v = values.get(name);
+            if (v == null) {
+                return fallback;
+            }
+            return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new IllegalArgumentException(id + ": option " + name + " must be true or false, got '" + v + "'");
+            };
+        }
+
+        /** A comma-separated action list such as "0,1,2,5" as a bit mask; all of 0..n-1 when absent. */
+        long getActions(String name, int n) {
+            String v = values.get(name);
+            if (v == null) {
+                return (1L << n) - 1;
+            }
+            long mask = 0;
+            for (String part : v.split(",")) {
+                int a;
+                try {
+                    a = Integer.parseInt(part.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(id + ": option " + name + " must list actions in 0.." + (n - 1)
+                            + " separated by commas, e.g. 0,1,2,5; got '" + v + "'");
+                }
+                if (a < 0 || a >= n) {
+                    throw new IllegalArgumentException(id + ": option " + name + " has action " + a + "; actions are 0.." + (n - 1));
+                }
+                mask |= 1L << a;
+            }
+            return mask;
         }
 
         double getDouble(String name, double fallback) {

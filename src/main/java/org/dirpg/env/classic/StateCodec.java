@@ -14,7 +14,7 @@ import org.dirpg.env.NoiseKeys;
  * fingerprint of the environment's configuration) followed by the state's fields. Reading validates every part and
  * throws {@link IllegalArgumentException} naming what is wrong, so garbage bytes never become a state.
  */
-final class StateCodec {
+public final class StateCodec {
     static final int MAGIC = 0x44504753;
     static final int VERSION = 1;
 
@@ -22,7 +22,7 @@ final class StateCodec {
     }
 
     /** A fingerprint of configuration values, so a token is only accepted by an identically configured env. */
-    static long fingerprint(double... values) {
+    public static long fingerprint(double... values) {
         long h = 0x1234_5678_9ABC_DEF0L;
         for (double v : values) {
             h = NoiseKeys.mix(h ^ Double.doubleToLongBits(v));
@@ -31,7 +31,7 @@ final class StateCodec {
     }
 
     /** Starts a token for environment {@code envId} with configuration {@code fingerprint}. */
-    static Writer writer(String envId, long fingerprint) {
+    public static Writer writer(String envId, long fingerprint) {
         Writer w = new Writer();
         w.writeInt(MAGIC);
         w.writeInt(VERSION);
@@ -41,7 +41,7 @@ final class StateCodec {
     }
 
     /** Opens a token and checks its header against {@code envId} and {@code fingerprint}. */
-    static Reader reader(byte[] bytes, String envId, long fingerprint) {
+    public static Reader reader(byte[] bytes, String envId, long fingerprint) {
         if (bytes == null) {
             throw new IllegalArgumentException(envId + ": state token is null");
         }
@@ -65,11 +65,11 @@ final class StateCodec {
         return r;
     }
 
-    static final class Writer {
+    public static final class Writer {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         private final DataOutputStream out = new DataOutputStream(bytes);
 
-        Writer writeInt(int v) {
+        public Writer writeInt(int v) {
             try {
                 out.writeInt(v);
             } catch (IOException e) {
@@ -78,7 +78,7 @@ final class StateCodec {
             return this;
         }
 
-        Writer writeLong(long v) {
+        public Writer writeLong(long v) {
             try {
                 out.writeLong(v);
             } catch (IOException e) {
@@ -87,7 +87,7 @@ final class StateCodec {
             return this;
         }
 
-        Writer writeUtf(String v) {
+        public Writer writeUtf(String v) {
             try {
                 out.writeUTF(v);
             } catch (IOException e) {
@@ -96,12 +96,12 @@ final class StateCodec {
             return this;
         }
 
-        byte[] toBytes() {
+        public byte[] toBytes() {
             return bytes.toByteArray();
         }
     }
 
-    static final class Reader {
+    public static final class Reader {
         private final DataInputStream in;
         private final String envId;
 
@@ -110,7 +110,7 @@ final class StateCodec {
             this.envId = envId;
         }
 
-        int readInt(String field) {
+        public int readInt(String field) {
             try {
                 return in.readInt();
             } catch (EOFException e) {
@@ -121,7 +121,7 @@ final class StateCodec {
         }
 
         /** Reads an int that must lie in [min, max]. */
-        int readInt(String field, int min, int max) {
+        public int readInt(String field, int min, int max) {
             int v = readInt(field);
             if (v < min || v > max) {
                 throw new IllegalArgumentException(envId + ": state token field " + field + " = " + v
@@ -130,7 +130,7 @@ final class StateCodec {
             return v;
         }
 
-        long readLong(String field) {
+        public long readLong(String field) {
             try {
                 return in.readLong();
             } catch (EOFException e) {
@@ -140,7 +140,7 @@ final class StateCodec {
             }
         }
 
-        String readUtf(String field) {
+        public String readUtf(String field) {
             try {
                 return in.readUTF();
             } catch (EOFException e) {
@@ -151,7 +151,7 @@ final class StateCodec {
         }
 
         /** Checks that every byte was consumed. */
-        void finish() {
+        public void finish() {
             try {
                 int left = in.available();
                 if (left != 0) {

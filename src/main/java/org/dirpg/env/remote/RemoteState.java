@@ -17,9 +17,10 @@ public final class RemoteState implements org.dirpg.env.State {
     private final double upperBound;
     private final double lowerBound;
     private final boolean feasible;
+    private final double heuristic;
 
     RemoteState(String envId, ByteString token, double[] features, long legalActions, boolean terminal,
-                double upperBound, double lowerBound, boolean feasible) {
+                double upperBound, double lowerBound, boolean feasible, double heuristic) {
         this.envId = envId;
         this.token = token;
         this.features = features;
@@ -28,6 +29,7 @@ public final class RemoteState implements org.dirpg.env.State {
         this.upperBound = upperBound;
         this.lowerBound = lowerBound;
         this.feasible = feasible;
+        this.heuristic = heuristic;
     }
 
     /**
@@ -52,8 +54,9 @@ public final class RemoteState implements org.dirpg.env.State {
         if (v.getInfeasible() && !v.getTerminal()) {
             throw new IllegalArgumentException(envId + ": server marked a non-terminal state infeasible");
         }
+        double heuristic = v.getTerminal() ? 0.0 : v.hasReturnToGoHeuristic() ? v.getReturnToGoHeuristic() : bound;
         return new RemoteState(envId, v.getStateToken(), f, v.getLegalActions(), v.getTerminal(), bound, lower,
-                !v.getInfeasible());
+                !v.getInfeasible(), heuristic);
     }
 
     /** The environment this state belongs to. */
@@ -89,6 +92,11 @@ public final class RemoteState implements org.dirpg.env.State {
     @Override
     public double returnToGoLowerBound() {
         return lowerBound;
+    }
+
+    @Override
+    public double returnToGoHeuristic() {
+        return heuristic;
     }
 
     @Override

@@ -163,6 +163,10 @@ public final class EnvironmentServiceImpl extends EnvironmentServiceGrpc.Environ
             if (Double.isFinite(lower)) {
                 v.setReturnToGoLowerBound(lower).setHasLowerBound(true);
             }
+            double heuristic = state.returnToGoHeuristic();
+            if (spec.providesBound() && Double.isFinite(heuristic) && heuristic != bound) {
+                v.setReturnToGoHeuristic(heuristic);
+            }
             v.setInfeasible(state.isTerminal() && !state.isFeasible());
             return v.build();
         } catch (RuntimeException e) {

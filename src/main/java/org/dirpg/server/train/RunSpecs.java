@@ -59,6 +59,12 @@ final class RunSpecs {
         if (spec.hasInitScale()) b.initScale(spec.getInitScale());
         if (spec.hasSearchesInFlight()) b.searchesInFlight(spec.getSearchesInFlight());
         if (spec.hasExpansionsPerRound()) b.expansionsPerRound(spec.getExpansionsPerRound());
+        b.heuristic(switch (spec.getHeuristic()) {
+            case HEURISTIC_UNSPECIFIED, HEURISTIC_VALID_BOUND -> org.dirpg.search.Heuristic.VALID_BOUND;
+            case HEURISTIC_DISCOUNTED -> org.dirpg.search.Heuristic.DISCOUNTED;
+            default -> throw new IllegalArgumentException("heuristic: unknown value " + spec.getHeuristicValue()
+                    + "; use HEURISTIC_VALID_BOUND or HEURISTIC_DISCOUNTED");
+        });
         if (spec.getCheckpointInterval() < 0) {
             throw new IllegalArgumentException("checkpoint_interval: must be >= 0 (0 = no periodic checkpoints), got "
                     + spec.getCheckpointInterval());
@@ -91,6 +97,7 @@ final class RunSpecs {
                 .setInitScale(s.initScale())
                 .setSearchesInFlight(s.searchesInFlight())
                 .setExpansionsPerRound(s.expansionsPerRound())
+                .setHeuristic(org.dirpg.proto.train.v1.Heuristic.valueOf("HEURISTIC_" + s.heuristic().name()))
                 .setCheckpointInterval(checkpointInterval)
                 .build();
     }

@@ -107,7 +107,7 @@ class RemoteEnvironmentTest {
             List<String> reasons = List.of("failed authentication", "different key", "malformed");
             for (int i = 0; i < bad.size(); i++) {
                 RemoteState forged = new RemoteState("Chain-v0", bad.get(i), s0.features(), s0.legalActions(), false,
-                        s0.returnToGoUpperBound(), s0.returnToGoLowerBound(), true);
+                        s0.returnToGoUpperBound(), s0.returnToGoLowerBound(), true, s0.returnToGoHeuristic());
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> remote.step(forged, 1));
                 assertTrue(e.getMessage().startsWith("INVALID_ARGUMENT from 127.0.0.1:"), e.getMessage());
                 assertTrue(e.getMessage().contains(reasons.get(i)), e.getMessage());
