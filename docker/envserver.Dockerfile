@@ -1,15 +1,11 @@
 # The DirPG Python env server (MiniGrid by default). Build context: the repository root.
 #   docker build -f docker/envserver.Dockerfile -t dirpg-envserver .
-# Stage 1 generates the gRPC stubs from proto/ and builds the dirpg wheel; stage 2 installs only the wheel.
+# Stage 1 builds the dirpg wheel (its build step generates the gRPC stubs from proto/); stage 2 installs only the wheel.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY proto/ proto/
-COPY scripts/gen-python-stubs.sh scripts/
 COPY python-client/ python-client/
-RUN rm -rf python-client/.venv \
- && pip install --no-cache-dir grpcio-tools==1.85.1 \
- && scripts/gen-python-stubs.sh python \
- && pip wheel --no-cache-dir --no-deps -w /wheels ./python-client
+RUN pip wheel --no-cache-dir --no-deps -w /wheels ./python-client
 
 FROM python:3.11-slim
 COPY --from=build /wheels/ /wheels/

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the Python side (idempotent): python-client/.venv with the dirpg package installed editable with its
-# test extras (pinned versions, see python-client/pyproject.toml), then generates the gRPC stubs from proto/.
+# test extras (pinned versions, see python-client/pyproject.toml). The install's build step (python-client/setup.py)
+# generates the gRPC stubs from proto/ into python-client/src/dirpg/{env,train}/ (git-ignored).
 # Needs only python3.11 (or $PYTHON) with venv/pip and access to PyPI.
 #
 # Usage: scripts/setup-python.sh        then: python-client/.venv/bin/python -m pytest python-client/tests
@@ -13,5 +14,4 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root/python-client[test]"
-"$root/scripts/gen-python-stubs.sh" "$venv/bin/python"
 "$venv/bin/python" -c "import dirpg.env.v1.environment_pb2_grpc, gymnasium, minigrid; print('dirpg python client ready:', '$venv')"

@@ -13,7 +13,7 @@ import pytest
 from dirpg import launch
 
 pytest.importorskip("dirpg.train.v1.trainer_pb2",
-                    reason="no trainer stubs: proto/dirpg/train/v1 is absent or scripts/gen-python-stubs.sh not run")
+                    reason="no trainer stubs: proto/dirpg/train/v1 is absent or scripts/setup-python.sh not run")
 from dirpg.gym_env import DirpgEnv
 from dirpg.trainer_client import TrainerClient
 

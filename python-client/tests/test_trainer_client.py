@@ -14,7 +14,7 @@ import pytest
 from dirpg import launch
 
 pytest.importorskip("dirpg.train.v1.trainer_pb2",
-                    reason="no trainer stubs: proto/dirpg/train/v1 is absent or scripts/gen-python-stubs.sh not run")
+                    reason="no trainer stubs: proto/dirpg/train/v1 is absent or scripts/setup-python.sh not run")
 from dirpg.errors import FailedPrecondition, InvalidArgument, NotFound, error_from_rpc
 from dirpg.trainer_client import SETTINGS, TrainerClient, build_spec, spec_from_dict, spec_to_dict
 

@@ -1,12 +1,13 @@
 """The ``dirpg-py`` command: env servers, served environments, and trainer runs from the shell.
 
     dirpg-py envserver --env MiniGrid-MultiRoom-N6-v0 --port 0        (same options as python -m dirpg.envserver)
-    dirpg-py envs list --address HOST:PORT
+    dirpg-py envs HOST:PORT                                           (or: envs list --address HOST:PORT)
     dirpg-py runs create --address HOST:PORT --env DeepSea-v0 --set budget=100 --set updates=50 [--endpoints A,B]
     dirpg-py runs list|watch|stop|act ...
 
-``--address`` defaults to $DIRPG_ADDRESS. Output is one JSON object per line. A failed call prints the server's
-status code and message to stderr and exits with status 1; a bad command line exits with 2.
+``--address`` defaults to $DIRPG_ADDRESS. Output is one JSON object per line. A failed call prints one line to
+stderr (the server's status code and message, or what is wrong with the address) and exits with status 1; a bad
+command line exits with 2. ``--verbose`` shows the stack trace of an unexpected failure.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import os
 import sys
 
 from google.protobuf.descriptor import FieldDescriptor
+
+import grpc
 
 from dirpg.errors import DirpgError
 from dirpg.envclient import RemoteEnvError
@@ -76,16 +79,24 @@ def _option(text: str) -> tuple[str, str]:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dirpg-py", description="DirPG from Python: env servers, envs, trainer runs.")
+    p.add_argument("--verbose", action="store_true", help="show the stack trace of an unexpected failure")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("envserver", help="run an env server (python -m dirpg.envserver options)", add_help=False)
 
     def addressed(parser):
-        parser.add_argument("--address", default=os.environ.get("DIRPG_ADDRESS"),
-                            help="server host:port (default $DIRPG_ADDRESS)")
+        parser.add_argument("--address", default=None, help="server host:port (default $DIRPG_ADDRESS)")
+        # SUPPRESS: given before the command it stays set; a subparser's default would reset it.
+        parser.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                            help="show the stack trace of an unexpected failure")
         return parser
 
-    envs = sub.add_parser("envs", help="environments a server serves").add_subparsers(dest="action", required=True)
-    addressed(envs.add_parser("list", help="list the served environments"))
+    # "envs HOST:PORT" and the older "envs list --address HOST:PORT" (a subcommand cannot be optional in
+    # argparse, so the words after "envs" are read here: an optional "list", then an optional address).
+    envs = addressed(sub.add_parser("envs", help="list the environments a server serves",
+                                    usage="dirpg-py envs [list] [HOST:PORT] [--address HOST:PORT]"))
+    envs.add_argument("words", nargs="*", metavar="[list] [HOST:PORT]",
+                      help="the server's address (or give --address); 'list' may come first")
+    envs.set_defaults(command_parser=envs)
 
     runs = sub.add_parser("runs", help="trainer runs").add_subparsers(dest="action", required=True)
     create = addressed(runs.add_parser("create", help="create a run"))
@@ -115,15 +126,33 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _envs_address(args) -> None:
+    """Reads ``envs [list] [HOST:PORT]`` into args.address; a positional and a different --address clash."""
+    parser = args.command_parser
+    words = args.words[1:] if args.words[:1] == ["list"] else args.words
+    if len(words) > 1:
+        parser.error(f"envs takes one address, got {words}: dirpg-py envs HOST:PORT")
+    if words:
+        if args.address and args.address != words[0]:
+            parser.error(f"envs got two addresses, {words[0]} and --address {args.address}: give one")
+        args.address = words[0]
+
+
+def _describe(d) -> dict:
+    """Every figure of an environment description, under its proto field names (dtype by name, e.g. uint8)."""
+    from dirpg.env.v1 import environment_pb2 as pb
+    return {"env_id": d.env_id, "num_actions": d.num_actions,
+            "observation": [{"name": t.name, "shape": list(t.shape),
+                             "dtype": pb.DType.Name(t.dtype).removeprefix("D_TYPE_").lower()}
+                            for t in d.observation],
+            "provides_bound": d.provides_bound, "min_reward": d.min_reward, "max_reward": d.max_reward}
+
+
 def _run(args) -> None:
-    if not args.address:
-        raise SystemExit("dirpg-py: --address (or $DIRPG_ADDRESS) is required")
     if args.command == "envs":
         from dirpg.gym_env import list_environments
         for d in list_environments(args.address):
-            _print({"env_id": d.env_id, "num_actions": d.num_actions,
-                    "observation": [{"name": t.name, "shape": list(t.shape), "dtype": t.dtype} for t in d.observation],
-                    "provides_bound": d.provides_bound, "min_reward": d.min_reward, "max_reward": d.max_reward})
+            _print(_describe(d))
         return
     from dirpg.trainer_client import TrainerClient, build_spec, spec_to_dict
     with TrainerClient(args.address) as client:
@@ -161,20 +190,53 @@ def _run(args) -> None:
             _print(client.act(args.run_id, args.obs, greedy=args.greedy, seed=args.seed))
 
 
+def _reachable(address: str, timeout: float = 1.0) -> bool:
+    """Whether a gRPC connection to ``address`` comes up (tells "nothing there" from a server's UNAVAILABLE)."""
+    with grpc.insecure_channel(address) as channel:
+        try:
+            grpc.channel_ready_future(channel).result(timeout=timeout)
+            return True
+        except grpc.FutureTimeoutError:
+            return False
+
+
+def _failure(e: DirpgError | RemoteEnvError, address: str) -> str:
+    """The one line for a failed call. UNAVAILABLE may come from the server itself (an env server behind a
+    trainer is down), so "no server answers" is said only when no connection to ``address`` comes up."""
+    if e.code == grpc.StatusCode.UNAVAILABLE and not _reachable(address):
+        return (f"no DirPG server answers at {address} ({e}); give the HOST:PORT of a running server "
+                f"(java -jar target/dirpg.jar serve, or python -m dirpg.envserver)")
+    return str(e)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] == "envserver":
         from dirpg.envserver.__main__ import main as envserver_main
         return envserver_main(argv[1:])
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "envs":
+        _envs_address(args)
+    args.address = args.address or os.environ.get("DIRPG_ADDRESS")
+    if not args.address:
+        parser.error("no server address: give HOST:PORT with --address (or after 'envs'), or set $DIRPG_ADDRESS")
     try:
         _run(args)
     except (DirpgError, RemoteEnvError) as e:
-        print(f"dirpg-py: {e}", file=sys.stderr)
+        print(f"dirpg-py: {' '.join(_failure(e, args.address).split())}", file=sys.stderr)
         return 1
     except (TypeError, ValueError) as e:  # settings the client rejects before calling the server
-        print(f"dirpg-py: {e}", file=sys.stderr)
+        print(f"dirpg-py: {' '.join(str(e).split())}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:
+        if args.verbose:
+            raise
+        print(f"dirpg-py: {' '.join(f'{type(e).__name__}: {e}'.split())} (--verbose shows the stack trace)",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -62,7 +62,14 @@ class ServedEnvironment:
         self._paper = paper_reward_variant
         if paper_reward_variant:
             paper_reward.require_multiroom(env_id)
-        env = self._make()
+        try:
+            env = self._make()
+        except gym.error.UnregisteredEnv as e:  # Gymnasium's message names the id and suggests near ones
+            raise ValueError(f"unknown env id '{env_id}': {e} Give a registered Gymnasium id, e.g. "
+                             f"MiniGrid-MultiRoom-N6-v0 or CartPole-v1 (gymnasium.pprint_registry() lists them)"
+                             ) from None
+        except TypeError as e:  # an env_kwargs name the env's constructor does not take
+            raise ValueError(f"env '{env_id}' rejects the keyword arguments {kwargs}: {e}") from None
         if not isinstance(env.action_space, spaces.Discrete) or env.action_space.start != 0:
             raise ValueError(f"env '{env_id}' has action space {env.action_space}; only Discrete(n) from 0 is served")
         self.num_actions = int(env.action_space.n)

@@ -106,20 +106,46 @@ def config_digest(*parts: object) -> bytes:
     return hashlib.sha256(repr(parts).encode("utf-8")).digest()[:8]
 
 
-def load_key(key_file: str | None) -> bytes:
-    """The fleet key: from ``key_file``, else from $DIRPG_TOKEN_KEY, else a fresh random key for this process."""
+def configured_key(key_file: str | None) -> bytes | None:
+    """The fleet key from ``key_file``, else from $DIRPG_TOKEN_KEY, else None (no key configured).
+
+    Raises ValueError with a one-line message saying what is wrong with the file or variable and what a key
+    must be, so a server's command line can print it as is.
+    """
     if key_file:
-        with open(key_file, "rb") as f:
-            key = f.read().strip()
+        try:
+            with open(key_file, "rb") as f:
+                key = f.read().strip()
+        except FileNotFoundError:
+            raise ValueError(f"token key file '{key_file}' does not exist; --token-key-file wants a file holding "
+                             f"the fleet's shared key (at least {MIN_KEY_BYTES} bytes)") from None
+        except OSError as e:
+            raise ValueError(f"token key file '{key_file}' cannot be read ({e.strerror}); --token-key-file wants "
+                             f"a readable file holding the fleet's shared key") from None
+        if not key:
+            raise ValueError(f"token key file '{key_file}' is empty; it must hold the fleet's shared key, at least "
+                             f"{MIN_KEY_BYTES} bytes (e.g. head -c 32 /dev/urandom | base64 > {key_file})")
         if len(key) < MIN_KEY_BYTES:
-            raise ValueError(f"token key file {key_file} holds {len(key)} bytes; it needs at least {MIN_KEY_BYTES}")
+            raise ValueError(f"token key file '{key_file}' holds {len(key)} bytes; the key needs at least "
+                             f"{MIN_KEY_BYTES}")
         return key
     env_key = os.environ.get(KEY_ENV_VAR)
     if env_key:
         key = env_key.encode("utf-8")
         if len(key) < MIN_KEY_BYTES:
-            raise ValueError(f"${KEY_ENV_VAR} holds {len(key)} bytes; it needs at least {MIN_KEY_BYTES}")
+            raise ValueError(f"${KEY_ENV_VAR} holds {len(key)} bytes; the key needs at least {MIN_KEY_BYTES}")
         return key
-    log.warning("no token key given (--token-key-file or $%s): using a random key, so state tokens only "
-                "work on this server process", KEY_ENV_VAR)
-    return secrets.token_bytes(32)
+    return None
+
+
+RANDOM_KEY_WARNING = (f"no token key given (--token-key-file or ${KEY_ENV_VAR}): using a random key, so state "
+                      f"tokens only work on this server process")
+
+
+def load_key(key_file: str | None) -> bytes:
+    """The fleet key: from ``key_file``, else from $DIRPG_TOKEN_KEY, else a fresh random key for this process."""
+    key = configured_key(key_file)
+    if key is None:
+        log.warning(RANDOM_KEY_WARNING)
+        key = secrets.token_bytes(32)
+    return key

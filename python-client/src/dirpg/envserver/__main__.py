@@ -2,6 +2,9 @@
 
 Prints ``dirpg envserver listening on HOST:PORT`` (flushed) once serving, so a parent process can start it
 and read the port (``--port 0`` picks a free one). SIGTERM / SIGINT stop it gracefully.
+
+A server that cannot start (unknown env id, bad key file, busy port, ...) prints one line saying what is wrong
+and what would be right, and exits with status 1; ``--verbose`` shows the stack trace instead.
 """
 
 from __future__ import annotations
@@ -10,11 +13,14 @@ import argparse
 import json
 import logging
 import signal
+import secrets
 import sys
 
 from dirpg.envserver.service import EnvServer
 from dirpg.served_env import SNAPSHOT_MODES, ServedEnvironment
-from dirpg.tokens import KEY_ENV_VAR, load_key
+from dirpg.tokens import KEY_ENV_VAR, RANDOM_KEY_WARNING, configured_key
+
+PROG = "python -m dirpg.envserver"
 
 
 def _actions(text: str) -> list[int]:
@@ -35,7 +41,7 @@ def _kwargs(text: str) -> dict:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m dirpg.envserver",
+    p = argparse.ArgumentParser(prog=PROG,
                                 description="Serve Gymnasium environments over the DirPG environment protocol.")
     p.add_argument("--env", action="append", required=True, metavar="ENV_ID",
                    help="a Gymnasium env id to serve (repeatable)")
@@ -55,18 +61,38 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help=f"file holding the fleet's token key (else ${KEY_ENV_VAR}, else a random per-process key)")
     p.add_argument("--seed", type=int, default=None, help="seeds the episode seeds picked for resets without one")
     p.add_argument("--workers", type=int, default=4, help="gRPC worker threads")
+    p.add_argument("--verbose", action="store_true", help="show the stack trace of a failed start")
     return p.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    args = parse_args(argv)
-    key = load_key(args.token_key_file)
+def _start(args: argparse.Namespace) -> EnvServer:
+    """Loads the key, makes every env and binds the port; each step raises with a message naming the problem."""
+    key = configured_key(args.token_key_file)
+    token_key = key if key is not None else secrets.token_bytes(32)  # one random key for all served envs
     envs = {}
     for env_id in args.env:
         envs[env_id] = ServedEnvironment(env_id, env_kwargs=args.env_kwargs, paper_reward_variant=args.paper_reward,
-                                         actions=args.actions, key=key, snapshot=args.snapshot)
+                                         actions=args.actions, key=token_key,
+                                         snapshot=args.snapshot)
     server = EnvServer(envs, host=args.host, port=args.port, seed=args.seed, max_workers=args.workers).start()
+    if key is None:  # warned only once serving, so a failed start prints its error alone
+        logging.getLogger(__name__).warning(RANDOM_KEY_WARNING)
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        server = _start(args)
+    except Exception as e:
+        if args.verbose:
+            raise
+        # Our own errors (ValueError, OSError) carry a complete message; others get their type and a pointer.
+        known = isinstance(e, (ValueError, OSError))
+        text = " ".join((str(e) if known else f"{type(e).__name__}: {e} (--verbose shows the stack trace)").split())
+        print(f"{PROG}: {text}", file=sys.stderr)
+        return 1
 
     def _stop(signum, _frame):
         logging.getLogger(__name__).info("signal %d: stopping", signum)

@@ -7,7 +7,9 @@ problem. A failed call leaves the server serving.
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import threading
 from concurrent import futures
 
@@ -77,10 +79,43 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
         return pb.StepBatchResponse(results=results)
 
 
+class PortInUseError(OSError):
+    """The port is taken by another listening socket (another server)."""
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raises PortInUseError if something already listens on ``host:port`` (port 0 is never busy).
+
+    grpcio binds with SO_REUSEPORT by default, so a second server on a busy port would bind too and the kernel
+    would split the connections between the two (with different token keys, most steps then fail their HMAC
+    check). EnvServer turns that off (``grpc.so_reuseport`` 0), and probes first with a plain socket so the
+    refusal is one clear error rather than gRPC's log lines. SO_REUSEADDR on the probe lets a port that only
+    has connections in TIME_WAIT (a server just restarted) count as free, as it does for gRPC.
+    """
+    if port == 0:
+        return
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        return  # gRPC reports an unresolvable host when it binds
+    for family, kind, proto, _, sockaddr in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(sockaddr)
+            except OSError as e:
+                if e.errno == errno.EADDRINUSE:
+                    raise PortInUseError(f"port {port} on {host} is already in use (another server listens "
+                                         f"there); stop that server or choose another port (0 picks a free one)"
+                                         ) from None
+                # Other failures (e.g. no IPv6 for one of a name's addresses) are left to gRPC's bind.
+
+
 class EnvServer:
     """A gRPC server with the EnvironmentService and the health service (SERVING once started).
 
     Call order: ``start()`` (binds; ``port`` is then the bound port), ``wait()`` or ``stop(grace)``.
+    A busy ``port`` raises PortInUseError; an address gRPC cannot bind raises OSError naming it.
     """
 
     def __init__(self, envs: dict[str, ServedEnvironment], host: str = "127.0.0.1", port: int = 0,
@@ -88,14 +123,19 @@ class EnvServer:
         self._server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dirpg-env"),
             options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-                     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)])
+                     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                     ("grpc.so_reuseport", 0)])  # never share a port with another server: see check_port_free
         pb_grpc.add_EnvironmentServiceServicer_to_server(EnvironmentServicer(envs, seed), self._server)
         self._health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         self.host = host
-        self.port = self._server.add_insecure_port(f"{host}:{port}")
+        check_port_free(host, port)
+        try:
+            self.port = self._server.add_insecure_port(f"{host}:{port}")
+        except RuntimeError as e:  # grpcio raises RuntimeError when no address could be bound
+            raise OSError(f"cannot listen on {host}:{port} ({e})") from None
         if self.port == 0:
-            raise OSError(f"could not bind {host}:{port}")
+            raise OSError(f"cannot listen on {host}:{port}")
 
     @property
     def address(self) -> str:
