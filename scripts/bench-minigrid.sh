@@ -10,7 +10,7 @@ k="${2:-4}"
 py=python-client/.venv/bin/python
 export OMP_NUM_THREADS=1
 log=$(mktemp)
-"$py" -m dirpg.envserver --env MiniGrid-MultiRoom-N6-v0 --paper-reward --port 0 > "$log" 2>&1 &
+"$py" -m dirpg.envserver --env MiniGrid-MultiRoom-N6-v0 --paper-reward --actions 0,1,2,5 --host 127.0.0.1 --port 0 > "$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do
@@ -19,6 +19,8 @@ for _ in $(seq 1 100); do
 done
 address=$(sed -n 's/.*listening on //p' "$log" | head -1)
 echo "== Python, in process (MiniGrid-MultiRoom-N6-v0) =="
-"$py" -m dirpg.bench_env --seconds "$seconds" --address "$address"
-echo "== Java through the protocol =="
-java -jar target/dirpg.jar bench --suite minigrid --remote "$address" --seconds "$seconds" --in-flight "$k"
+"$py" -m dirpg.bench_env --seconds "$seconds" --address "$address" | tee "$log.py"
+python_steps=$(sed -n 's/^in-process bare env.step: *\([0-9.]*\) steps.*/\1/p' "$log.py")
+echo "== Java: through the protocol, then the twin =="
+java -jar target/dirpg.jar bench --suite minigrid --remote "$address" --seconds "$seconds" --in-flight "$k" \
+    --python-steps "${python_steps:-0}"

@@ -16,8 +16,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The remote path on MiniGrid, in one run: protocol steps/s with one batch in flight and with K in flight, the conv
- * policy's evaluations/s, and DirPG interactions/s end to end (search + policy + Adam) with K = 1 and K searches in
- * flight, each with one and with 32 regions expanded per round. The in-process Python figure comes from {@code python -m dirpg.bench_env} (see scripts/bench-minigrid.sh).
+ * policy's evaluations/s, and DirPG interactions/s end to end (search + policy + Adam) at the paper's exact order
+ * (K = 1, one expansion per round, budget 3,000, A* alpha 0.2) and with K searches in flight and 32 regions expanded
+ * per round; then the Java twin's figures ({@link TwinBench}) with its ratios to Python's in-process
+ * {@code env.step} (measured by {@code python -m dirpg.bench_env} in the same run, see scripts/bench-minigrid.sh).
  */
 public final class MiniGridBench {
     /** Regions expanded per round in the batched figures. */
@@ -28,7 +30,8 @@ public final class MiniGridBench {
     private MiniGridBench() {
     }
 
-    public static void run(List<String> endpoints, String envId, double seconds, int k, PrintStream out) {
+    public static void run(List<String> endpoints, String envId, double seconds, int k, double pythonSteps,
+                           PrintStream out) {
         Duration d = Duration.ofMillis((long) (seconds * 1000));
         try (RemoteEnvironment env = RemoteEnvironment.connectTargets(envId, endpoints, RemoteOptions.defaults())) {
             double one = RemoteBench.stepsPerSecond(env, 1, 1, d, 1);
@@ -38,10 +41,10 @@ public final class MiniGridBench {
             out.printf("remote steps/s, batch 1, %d in flight:          %,10.0f  (x%.2f)%n", k, oneK, oneK / one);
             out.printf("remote steps/s, batch 64, 1 in flight:         %,10.0f%n", batch);
             Dl4jBench.run(DataType.FLOAT, 1, out);
-            for (int[] kb : new int[][] {{1, 1}, {k, 1}, {1, ROUND}, {k, ROUND}}) {
+            for (int[] kb : new int[][] {{1, 1}, {k, ROUND}}) {
                 int inFlight = kb[0];
                 MiniGridConvPolicy policy = new MiniGridConvPolicy(7);
-                SearchConfig config = new SearchConfig(1.0, Priority.GUMBEL, 0.0, BUDGET, false, false).withExpansionsPerRound(kb[1]);
+                SearchConfig config = TwinBench.paperSearch().withExpansionsPerRound(kb[1]);
                 try (DirPGTrainer trainer = new DirPGTrainer(env, policy, config, new Adam(1e-3), 5, inFlight)) {
                     trainer.update();
                     long start = System.nanoTime();
@@ -50,10 +53,14 @@ public final class MiniGridBench {
                         interactions += trainer.update().searchInteractions();
                     } while (System.nanoTime() - start < seconds * 1e9);
                     double rate = interactions / ((System.nanoTime() - start) / 1e9);
-                    out.printf("DirPG interactions/s end to end, budget %d, K = %d in flight, %2d expansions per round: %,10.0f%n",
-                            BUDGET, inFlight, kb[1], rate);
+                    out.printf("DirPG over the Python server, paper setting (A* 0.2), K = %d, %2d expansions per round: %,10.0f interactions/s%n",
+                            inFlight, kb[1], rate);
                 }
             }
+        }
+        double twin = TwinBench.run(seconds, out);
+        if (pythonSteps > 0) {
+            out.printf("twin env steps/s / Python in-process env.step (%,.0f/s): x%.0f%n", pythonSteps, twin / pythonSteps);
         }
     }
 }

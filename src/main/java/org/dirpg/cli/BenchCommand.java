@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code dirpg bench}: prints throughput figures of the search, the trainers and the policies. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Print throughput figures (no assertions).")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--suite", defaultValue = "core", description = "core, dl4j, minigrid (with --remote) or all. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--suite", defaultValue = "core", description = "core, dl4j, twin (the Java MiniGrid twin), minigrid "
+            + "(with --remote: the Python server and the twin) or all. Default: ${DEFAULT-VALUE}.")
     String suite;
 
     @Option(names = "--seconds", defaultValue = "2", description = "Measuring window per figure. Default: ${DEFAULT-VALUE}.")
@@ -21,6 +22,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--env", defaultValue = "MiniGrid-MultiRoom-N6-v0", description = "Served env id for --suite minigrid. Default: ${DEFAULT-VALUE}.")
     String env;
+
+    @Option(names = "--python-steps", defaultValue = "0", description = "Python MiniGrid's in-process env.step rate "
+            + "measured in the same run (scripts/bench-minigrid.sh passes it), for the twin's ratio.")
+    double pythonSteps;
 
     @Option(names = "--in-flight", defaultValue = "4", description = "K for the in-flight figures. Default: ${DEFAULT-VALUE}.")
     int inFlight;
@@ -43,14 +48,17 @@ public final class BenchCommand implements Callable<Integer> {
                 if (remote.isEmpty()) {
                     throw new IllegalArgumentException("--suite minigrid needs --remote host:port of a MiniGrid env server");
                 }
-                org.dirpg.bench.MiniGridBench.run(remote, env, seconds, inFlight, System.out);
+                org.dirpg.bench.MiniGridBench.run(remote, env, seconds, inFlight, pythonSteps, System.out);
+                break;
+            case "twin":
+                org.dirpg.bench.TwinBench.run(seconds, System.out);
                 break;
             case "all":
                 CoreBench.run(seconds, System.out);
                 Dl4jBench.run(DataType.FLOAT, 1, System.out);
                 break;
             default:
-                throw new IllegalArgumentException("--suite: unknown '" + suite + "'; expected core, dl4j, minigrid or all");
+                throw new IllegalArgumentException("--suite: unknown '" + suite + "'; expected core, dl4j, twin, minigrid or all");
         }
         return 0;
     }

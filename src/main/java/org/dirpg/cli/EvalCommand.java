@@ -5,14 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.dirpg.env.Environment;
 import org.dirpg.env.classic.DeepSea;
+import org.dirpg.env.classic.Environments;
+import org.dirpg.env.minigrid.MultiRoomEnvironment;
+import org.dirpg.experiment.Evaluation;
 import org.dirpg.experiment.PathProbability;
 import org.dirpg.policy.Policy;
 import org.dirpg.train.Checkpoint;
-import org.dirpg.train.Rollout;
 import org.dirpg.train.TrainSettings;
 import org.dirpg.train.TrainerFactory;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a checkpoint (from train or the server): sample episodes from the policy, print the mean return.")
 public final class EvalCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true, description = "checkpoint.json written by train or SaveCheckpoint.")
+    @Option(names = "--checkpoint", required = true, description = "checkpoint.json written by train or SaveCheckpoint (or a .json.gz, as under models/).")
     Path checkpoint;
 
     @Option(names = "--episodes", defaultValue = "1000", description = "Episodes to sample. Default: ${DEFAULT-VALUE}.")
@@ -31,8 +32,18 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "12345", description = "Seed of the evaluation episodes. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--remote", split = ",", description = "Env server endpoints, replacing the checkpoint's.")
+    @Option(names = "--remote", split = ",", description = "Env server endpoints, replacing the checkpoint's. A policy "
+            + "trained on a Java MiniGrid twin is evaluated on the MiniGrid id the twin reproduces.")
     List<String> remote = new ArrayList<>();
+
+    @Option(names = "--env", description = "Environment id, replacing the checkpoint's.")
+    String env;
+
+    @Option(names = "--greedy", description = "Take the most probable action instead of sampling.")
+    boolean greedy;
+
+    @Option(names = "--max-steps", defaultValue = "10000", description = "Safety limit on an episode's length. Default: ${DEFAULT-VALUE}.")
+    int maxSteps;
 
     @Override
     public Integer call() throws IOException {
@@ -42,27 +53,30 @@ public final class EvalCommand implements Callable<Integer> {
         if (!Files.isRegularFile(checkpoint)) {
             throw new IllegalArgumentException("--checkpoint: no file at " + checkpoint);
         }
-        Checkpoint ck = Checkpoint.fromJson(Files.readString(checkpoint));
+        Checkpoint ck = Checkpoint.read(checkpoint);
         if (ck.parameters() == null) {
             throw new IllegalArgumentException("--checkpoint: " + checkpoint + " holds no policy parameters (a UCB run?)");
         }
-        TrainSettings s = remote.isEmpty() ? ck.settings() : ck.settings().toBuilder().remoteEndpoints(remote).build();
-        try (Environment env = TrainerFactory.environment(s)) {
-            Policy policy = TrainerFactory.policy(s, env);
+        TrainSettings s = ck.settings();
+        String envId = env != null ? env : !remote.isEmpty() && s.envId().startsWith(MultiRoomEnvironment.PREFIX)
+                ? ((MultiRoomEnvironment) Environments.make(s.envId(), s.envOptions())).minigridId() : s.envId();
+        TrainSettings.Builder b = s.toBuilder().envId(envId);
+        if (!remote.isEmpty()) {
+            b.remoteEndpoints(remote);
+        }
+        if (!envId.equals(s.envId())) {
+            b.envOptions(envId.startsWith(MultiRoomEnvironment.PREFIX) ? s.envOptions() : java.util.Map.of());
+        }
+        s = b.build();
+        try (Environment environment = TrainerFactory.environment(s)) {
+            Policy policy = TrainerFactory.policy(s, environment);
             policy.setParameters(ck.parameters());
-            SplittableRandom rng = new SplittableRandom(seed);
-            double sum = 0;
-            double sq = 0;
-            for (int i = 0; i < episodes; i++) {
-                double r = Rollout.sampleFeasible(env, policy, env.reset(rng.nextLong()), rng, s.maxSteps()).totalReturn();
-                sum += r;
-                sq += r * r;
-            }
-            double mean = sum / episodes;
-            double se = Math.sqrt(Math.max(0, sq / episodes - mean * mean) / (episodes - 1));
-            System.out.printf("%s on %s after %d updates: mean return %.4f +- %.4f (standard error, %d episodes)%n",
-                    s.algorithm().cliName(), s.envId(), ck.updatesDone(), mean, se, episodes);
-            if (env instanceof DeepSea sea) {
+            Evaluation e = Evaluation.run(environment, policy, episodes, seed, greedy, maxSteps);
+            System.out.printf("%s on %s after %d updates (%s actions): mean return %.4f +- %.4f (standard error, %d "
+                            + "episodes); terminated %.1f%%, mean length %.1f%n",
+                    s.algorithm().cliName(), s.envId(), ck.updatesDone(), greedy ? "greedy" : "sampled", e.mean(),
+                    e.stdError(), episodes, 100 * e.terminated(), e.meanLength());
+            if (environment instanceof DeepSea sea) {
                 int steps = sea.size() - 1;
                 System.out.printf("P(LLLL) = %.3f, P(RRRR) = %.3f%n",
                         PathProbability.of(sea, policy, 0, PathProbability.repeat(DeepSea.LEFT, steps)),

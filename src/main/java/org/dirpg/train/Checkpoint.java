@@ -101,6 +101,19 @@ public record Checkpoint(String format, TrainSettings settings, long updatesDone
     }
 
     /** Reads UTF-8 bytes written by {@link #toBytes()}. */
+    /** Reads a checkpoint file: JSON, or gzip-compressed JSON when the name ends in ".gz" (as under models/). */
+    public static Checkpoint read(java.nio.file.Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no checkpoint file at " + file);
+        }
+        if (file.getFileName().toString().endsWith(".gz")) {
+            try (java.io.InputStream in = new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(file))) {
+                return fromBytes(in.readAllBytes());
+            }
+        }
+        return fromJson(java.nio.file.Files.readString(file));
+    }
+
     public static Checkpoint fromBytes(byte[] bytes) {
         return fromJson(new String(bytes, StandardCharsets.UTF_8));
     }

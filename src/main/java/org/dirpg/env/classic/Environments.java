@@ -28,7 +28,7 @@ public final class Environments {
         REGISTRY.put(CoinTree.ID, new Entry(List.of("depth", "actions", "seed"),
                 o -> new CoinTree(o.getInt("depth", 3), o.getInt("actions", 3), o.getLong("seed", 0L))));
         for (String minigridId : MultiRoomEnvironment.minigridIds()) {
-            REGISTRY.put(MultiRoomEnvironment.PREFIX + minigridId, new Entry(
+            REGISTRY.put(MultiRoomEnvironment.twinId(minigridId), new Entry(
                     List.of("paperReward", "maxSteps", "seeThroughWalls", "actions"),
                     o -> new MultiRoomEnvironment(minigridId, o.getBoolean("paperReward", false),
                             o.values.containsKey("maxSteps") ? o.getInt("maxSteps", 0) : null,

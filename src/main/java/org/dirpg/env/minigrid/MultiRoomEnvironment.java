@@ -48,7 +48,7 @@ import org.dirpg.env.classic.StateCodec;
  * come from the id, as MiniGrid's registrations.
  */
 public final class MultiRoomEnvironment implements EncodableEnvironment {
-    /** The ids of the twins: "JavaMiniGrid-" followed by the MiniGrid id they reproduce. */
+    /** The twins' ids are the MiniGrid ids with "MiniGrid-" replaced by this prefix, e.g. JavaMiniGrid-MultiRoom-N6-v0. */
     public static final String PREFIX = "JavaMiniGrid-";
     /** MiniGrid's MultiRoom registrations: id -> {minNumRooms, maxNumRooms, maxRoomSize}. */
     private static final Map<String, int[]> VARIANTS = new LinkedHashMap<>();
@@ -122,9 +122,19 @@ public final class MultiRoomEnvironment implements EncodableEnvironment {
         return List.copyOf(VARIANTS.keySet());
     }
 
-    /** This twin's id: {@value #PREFIX} + the MiniGrid id. */
+    /** This twin's id, e.g. JavaMiniGrid-MultiRoom-N6-v0 for MiniGrid-MultiRoom-N6-v0. */
     public String id() {
-        return PREFIX + minigridId;
+        return twinId(minigridId);
+    }
+
+    /** The twin's id for a MiniGrid id: "MiniGrid-" replaced by {@value #PREFIX}. */
+    public static String twinId(String minigridId) {
+        return PREFIX + minigridId.substring(minigridId.indexOf('-') + 1);
+    }
+
+    /** The MiniGrid id this twin reproduces. */
+    public String minigridId() {
+        return minigridId;
     }
 
     @Override

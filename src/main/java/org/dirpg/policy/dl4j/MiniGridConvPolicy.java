@@ -26,13 +26,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * its output error. This avoids DL4J's LossMCXENT, whose gradient {@code p - y} is wrong for signed, unnormalised
  * labels {@code y = w onehot(a)} (the correct one is {@code p sum(y) - y}).
  *
- * <p>Call order as in {@link Policy}. Not thread-safe: the graph keeps its activations between the forward and
- * backward pass.
+ * <p>In FLOAT, {@link #logProbabilities} (the search's calls) runs on {@link ConvInference}, plain float arrays
+ * without DL4J's per-call overhead, and caches logits by observation for the current theta ({@link LogitCache});
+ * DOUBLE policies evaluate through the graph (the finite-difference gradient test runs in DOUBLE).
+ *
+ * <p>Call order as in {@link Policy}. {@link #logProbabilities} may be called from several threads between parameter
+ * changes; {@link #addGradient} and {@link #setParameters} are not thread-safe (the graph keeps its activations between
+ * the forward and backward pass).
  */
 public final class MiniGridConvPolicy implements Policy {
     private final ComputationGraph graph;
     private final DataType dataType;
     private final int numParameters;
+    private final LogitCache cache = new LogitCache();
+    private volatile ConvInference inference;
 
     /** A policy in single precision whose initial weights are a function of {@code seed}. */
     public MiniGridConvPolicy(long seed) {
@@ -45,6 +52,7 @@ public final class MiniGridConvPolicy implements Policy {
     }
 
     private MiniGridConvPolicy(ComputationGraph graph) {
+        NativeThreads.pinToOne();
         this.graph = graph;
         this.dataType = graph.params().dataType();
         this.numParameters = Math.toIntExact(graph.numParams());
@@ -84,7 +92,47 @@ public final class MiniGridConvPolicy implements Policy {
 
     @Override
     public void logProbabilities(State state, double[] out) {
+        if (dataType == DataType.FLOAT) {
+            long legal = legalActions(state, 0);
+            MaskedLogSoftmax.logSoftmax(fastLogits(state), legal, out);
+            return;
+        }
         logProbabilities(List.of(state), new double[][] {out});
+    }
+
+    /** Logits from the cache or from {@link ConvInference} (FLOAT only). */
+    private double[] fastLogits(State state) {
+        double[] features = state.features();
+        LogitCache.Key key = LogitCache.key(features);
+        double[] logits = key == null ? null : cache.get(key);
+        if (logits == null) {
+            ConvInference net = inference;
+            if (net == null) {
+                synchronized (this) {
+                    net = inference;
+                    if (net == null) {
+                        net = new ConvInference(graph);
+                        inference = net;
+                    }
+                }
+            }
+            logits = new double[numActions()];
+            net.logits(features, logits);
+            if (key != null) {
+                cache.put(key, logits);
+            }
+        }
+        return logits;
+    }
+
+    /** Observation-cache hits of {@link #logProbabilities} so far (FLOAT policies). */
+    public long cacheHits() {
+        return cache.hits();
+    }
+
+    /** Observation-cache misses (forward passes) of {@link #logProbabilities} so far (FLOAT policies). */
+    public long cacheMisses() {
+        return cache.misses();
     }
 
     /** All rows in one {@code output()} call of the graph. */
@@ -94,6 +142,13 @@ public final class MiniGridConvPolicy implements Policy {
             throw new IllegalArgumentException("output has " + out.length + " rows for " + states.size() + " states");
         }
         if (states.isEmpty()) {
+            return;
+        }
+        if (dataType == DataType.FLOAT) {
+            for (int i = 0; i < states.size(); i++) {
+                long legal = legalActions(states.get(i), i);
+                MaskedLogSoftmax.logSoftmax(fastLogits(states.get(i)), legal, out[i]);
+            }
             return;
         }
         double[][] logits = logits(states);
@@ -152,6 +207,13 @@ public final class MiniGridConvPolicy implements Policy {
                     + numParameters + " parameters");
         }
         graph.setParams(Nd4j.createFromArray(theta).castTo(dataType).reshape(1, numParameters));
+        inference = null;
+        cache.clear();
+    }
+
+    /** The logits of the DL4J graph itself (for checking {@link ConvInference} against it). */
+    double[][] graphLogits(List<State> states) {
+        return logits(states);
     }
 
     private double[][] logits(List<State> states) {

@@ -1,5 +1,9 @@
 package org.dirpg.policy.dl4j;
 
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -34,13 +38,31 @@ public final class MiniGridNetwork {
     private MiniGridNetwork() {
     }
 
-    /** A new initialised network whose initial weights are a function of {@code seed}. */
+    /**
+     * A new network whose initial weights are a function of {@code seed} alone: drawn here from a
+     * {@link SplittableRandom} (DL4J's own initialisation draws from ND4J's global generator, which differed between
+     * JVM runs), W ~ U(-1/sqrt(fanIn), 1/sqrt(fanIn)) per layer in order, biases 0.
+     */
     public static ComputationGraph create(long seed, DataType dataType) {
         if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
             throw new IllegalArgumentException("data type must be FLOAT or DOUBLE, got " + dataType);
         }
+        NativeThreads.pinToOne();
         ComputationGraph graph = new ComputationGraph(configuration(seed, dataType));
         graph.init();
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x6C8E9CF570932BD5L);
+        for (String layer : new String[] {"conv1", "conv2", "conv3", LOGITS}) {
+            INDArray w = graph.getLayer(layer).getParam("W");
+            long[] shape = w.shape();
+            long fanIn = layer.equals(LOGITS) ? shape[0] : shape[1] * shape[2] * shape[3];
+            double limit = 1.0 / Math.sqrt(fanIn);
+            double[] values = new double[Math.toIntExact(w.length())];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (2 * rng.nextDouble() - 1) * limit;
+            }
+            w.assign(Nd4j.create(values, shape, 'c').castTo(dataType));
+            graph.getLayer(layer).getParam("b").assign(0);
+        }
         return graph;
     }
 

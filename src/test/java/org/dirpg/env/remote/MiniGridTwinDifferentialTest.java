@@ -64,7 +64,7 @@ class MiniGridTwinDifferentialTest {
         Process p = new ProcessBuilder(python.toString(), Path.of("src/test/python/minigrid_reference.py").toAbsolutePath().toString(),
                 minigridId, "0", Integer.toString(seeds))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        MultiRoomEnvironment twin = (MultiRoomEnvironment) Environments.make(MultiRoomEnvironment.PREFIX + minigridId);
+        MultiRoomEnvironment twin = (MultiRoomEnvironment) Environments.make(MultiRoomEnvironment.twinId(minigridId));
         int checked = 0;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -120,7 +120,7 @@ class MiniGridTwinDifferentialTest {
         Map<String, String> options = actions == null
                 ? Map.of("paperReward", Boolean.toString(paper), "seeThroughWalls", Boolean.toString(seeThrough))
                 : Map.of("paperReward", Boolean.toString(paper), "seeThroughWalls", Boolean.toString(seeThrough), "actions", actions);
-        MultiRoomEnvironment twin = (MultiRoomEnvironment) Environments.make(MultiRoomEnvironment.PREFIX + id, options);
+        MultiRoomEnvironment twin = (MultiRoomEnvironment) Environments.make(MultiRoomEnvironment.twinId(id), options);
         long compared = 0;
         try (PythonEnvServer server = PythonEnvServer.start(id, KEY, flags.toArray(String[]::new));
              RemoteEnvironment remote = RemoteEnvironment.connect(id, new EndpointList(List.of(server.endpoint)),

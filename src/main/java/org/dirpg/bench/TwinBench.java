@@ -1,0 +1,133 @@
+package org.dirpg.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.dirpg.env.Environment;
+import org.dirpg.env.State;
+import org.dirpg.env.classic.Environments;
+import org.dirpg.policy.Adam;
+import org.dirpg.policy.dl4j.MiniGridConvPolicy;
+import org.dirpg.search.Heuristic;
+import org.dirpg.search.SearchConfig;
+import org.dirpg.train.DirPGTrainer;
+
+/**
+ * The Java MiniGrid twin's figures: environment steps/s (stepping saved states with random legal actions, the
+ * observation rendered, as the search uses it), the conv policy's states/s on the plain-array path and its
+ * observation-cache hit rate on real MultiRoom searches, and DirPG interactions/s end to end at the paper's setting
+ * (MultiRoom-N6, paper reward, actions {0, 1, 2, 5}, budget 3,000 per map, A* alpha 0.2 with the discounted heuristic,
+ * pruning, eps 1, one Adam step per map).
+ */
+public final class TwinBench {
+    static final Map<String, String> PAPER = Map.of("paperReward", "true", "actions", "0,1,2,5");
+
+    private TwinBench() {
+    }
+
+    /** The paper's Fig. 3 search setting. */
+    public static SearchConfig paperSearch() {
+        return SearchConfig.astar(1.0, 0.2, 3000, false).withHeuristic(Heuristic.DISCOUNTED);
+    }
+
+    /** Returns the twin's steps/s (for ratios against Python). */
+    public static double run(double seconds, PrintStream out) {
+        Environment env = Environments.make("JavaMiniGrid-MultiRoom-N6-v0", PAPER);
+        double steps = stepsPerSecond(env, seconds);
+        out.printf("twin env steps/s (step from saved states + observation):      %,12.0f%n", steps);
+        MiniGridConvPolicy policy = new MiniGridConvPolicy(7);
+        List<State> distinct = distinctStates(env, 4096);
+        double[] logp = new double[7];
+        long start = System.nanoTime();
+        long n = 0;
+        while (System.nanoTime() - start < seconds * 1e9) {
+            policy.setParameters(policy.parameters()); // a new theta: every state is a cache miss
+            for (State s : distinct.subList(0, 256)) {
+                policy.logProbabilities(s, logp);
+                n++;
+            }
+        }
+        out.printf("conv policy states/s, plain-array FLOAT forward, batch 1:     %,12.0f%n", n / ((System.nanoTime() - start) / 1e9));
+        for (int k : new int[] {1, 2}) {
+            MiniGridConvPolicy p = new MiniGridConvPolicy(7);
+            try (DirPGTrainer trainer = new DirPGTrainer(env, p, paperSearch(), new Adam(1e-3), 5, k)) {
+                trainer.update();
+                long h0 = p.cacheHits();
+                long m0 = p.cacheMisses();
+                long t0 = System.nanoTime();
+                long interactions = 0;
+                long updates = 0;
+                do {
+                    interactions += trainer.update().searchInteractions();
+                    updates++;
+                } while (System.nanoTime() - t0 < seconds * 1e9);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                long hits = p.cacheHits() - h0;
+                long misses = p.cacheMisses() - m0;
+                out.printf("DirPG end to end on the twin, paper setting, K = %d: %,10.0f interactions/s (%d maps), "
+                        + "policy cache hit rate %.1f%% (%d forward passes)%n", k, interactions / secs, updates,
+                        100.0 * hits / Math.max(1, hits + misses), misses);
+            }
+        }
+        return steps;
+    }
+
+    private static double stepsPerSecond(Environment env, double seconds) {
+        SplittableRandom rng = new SplittableRandom(1);
+        List<State> saved = new ArrayList<>();
+        long start = System.nanoTime();
+        long n = 0;
+        long seed = 0;
+        State s = env.reset(seed++);
+        double sink = 0;
+        while (System.nanoTime() - start < seconds * 1e9) {
+            for (int i = 0; i < 1000; i++) {
+                if (s.isTerminal()) {
+                    s = saved.isEmpty() ? env.reset(seed++) : saved.get(rng.nextInt(saved.size()));
+                }
+                long legal = s.legalActions();
+                int a = pick(legal, rng);
+                State next = env.step(s, a).next();
+                sink += next.features()[0];
+                if (saved.size() < 4096) {
+                    saved.add(next);
+                }
+                s = next;
+                n++;
+            }
+            if (rng.nextInt(10) == 0) {
+                s = env.reset(seed++);
+                saved.clear();
+            }
+        }
+        if (sink < 0) {
+            throw new AssertionError();
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static List<State> distinctStates(Environment env, int n) {
+        SplittableRandom rng = new SplittableRandom(2);
+        List<State> out = new ArrayList<>();
+        long seed = 100;
+        State s = env.reset(seed++);
+        while (out.size() < n) {
+            out.add(s);
+            s = env.step(s, pick(s.legalActions(), rng)).next();
+            if (s.isTerminal()) {
+                s = env.reset(seed++);
+            }
+        }
+        return out;
+    }
+
+    private static int pick(long legal, SplittableRandom rng) {
+        int k = rng.nextInt(Long.bitCount(legal));
+        for (int i = 0; i < k; i++) {
+            legal &= legal - 1;
+        }
+        return Long.numberOfTrailingZeros(legal);
+    }
+}
