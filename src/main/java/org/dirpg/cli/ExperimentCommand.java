@@ -10,6 +10,7 @@ import org.dirpg.experiment.BanditExperiment;
 import org.dirpg.experiment.DeepSeaExperiment;
 import org.dirpg.experiment.GaussianChoiceExperiment;
 import org.dirpg.experiment.MiniGridExperiment;
+import org.dirpg.experiment.MiniGridSetup;
 import org.dirpg.search.Priority;
 import org.dirpg.train.TrainSettings;
 import picocli.CommandLine.Command;
@@ -127,47 +128,47 @@ public final class ExperimentCommand implements Runnable {
     }
 
     @Command(name = "minigrid", mixinStandardHelpOptions = true,
-            description = "Fig. 3a-c on a remote MiniGrid env: DirPG per alpha vs REINFORCE and CEM; a frozen-policy search.")
+            description = "Fig. 3a-c on MultiRoom-N6 with the paper reward: DirPG per priority vs REINFORCE and CEM, "
+                    + "held-out evaluations, a frozen-policy search. On the Java MiniGrid twin, or on --remote Python "
+                    + "servers (started with --paper-reward --actions 0,1,2,5). Finished curves are kept and not rerun.")
     static final class MiniGrid implements Callable<Integer> {
-        @Option(names = "--remote", split = ",", required = true, description = "Env server endpoints host:port[,...].")
-        List<String> remote;
-        @Option(names = "--env", defaultValue = "MiniGrid-MultiRoom-N6-v0", description = "Served env id. Default: ${DEFAULT-VALUE}.")
-        String env;
-        @Option(names = "--alphas", split = ",", description = "A* alphas for DirPG. Default: 0,0.2,1.")
-        double[] alphas = {0.0, 0.2, 1.0};
-        @Option(names = "--updates", defaultValue = "5", description = "Updates (maps) per run. Default: ${DEFAULT-VALUE}.")
-        long updates;
-        @Option(names = "--budget", defaultValue = "3000", description = "Interactions per map (paper: 3000). Default: ${DEFAULT-VALUE}.")
-        long budget;
-        @Option(names = "--max-steps", defaultValue = "100", description = "Rollout length for REINFORCE/CEM (paper: 100). Default: ${DEFAULT-VALUE}.")
-        int maxSteps;
-        @Option(names = "--frozen-maps", defaultValue = "3", description = "Maps searched with the frozen policy (Fig. 3c). Default: ${DEFAULT-VALUE}.")
-        int frozenMaps;
-        @Option(names = "--searches-in-flight", defaultValue = "1", description = "DirPG maps searched concurrently. Default: ${DEFAULT-VALUE}.")
-        int searchesInFlight;
-        @Option(names = "--expansions-per-round", defaultValue = "1", description = "DirPG regions expanded per round. Default: ${DEFAULT-VALUE}.")
-        int expansionsPerRound;
-        @Option(names = "--seed", defaultValue = "0", description = "Seed. Default: ${DEFAULT-VALUE}.")
-        long seed;
+        @Option(names = "--scale", defaultValue = "quick", description = "quick (a few minutes) or paper (3,000 maps x "
+                + "3,000 interactions per curve, 3 seeds, every alpha). Default: ${DEFAULT-VALUE}.")
+        String scale;
+        @Option(names = "--remote", split = ",", description = "Python MiniGrid env servers host:port[,...]; default: the Java twin.")
+        List<String> remote = new java.util.ArrayList<>();
+        @Option(names = "--curves", split = ",", description = "Only these curves (names as in the output), e.g. dirpg-astar-0.2.")
+        List<String> curves = new java.util.ArrayList<>();
+        @Option(names = "--maps", description = "Maps per curve, replacing the scale's.")
+        Integer maps;
+        @Option(names = "--seeds", description = "Seeds per curve, replacing the scale's.")
+        Integer seeds;
+        @Option(names = "--threads", description = "Curves trained at once (default: the machine's cores).")
+        Integer threads;
         @Option(names = "--out", defaultValue = "runs/experiment-minigrid", description = "Output directory. Default: ${DEFAULT-VALUE}.")
         Path out;
 
         @Override
         public Integer call() {
-            for (double a : alphas) {
-                if (!(a >= 0 && a <= 1)) {
-                    throw new IllegalArgumentException("--alphas: every alpha must be in [0, 1], got " + a);
-                }
+            MiniGridSetup setup = switch (scale) {
+                case "quick" -> MiniGridSetup.quick(remote);
+                case "paper" -> MiniGridSetup.paper(remote);
+                default -> throw new IllegalArgumentException("--scale: expected quick or paper, got '" + scale + "'");
+            };
+            if (maps != null || seeds != null) {
+                setup = new MiniGridSetup(maps != null ? maps : setup.maps(), setup.budget(),
+                        seeds != null ? seeds : setup.seeds(), setup.evalEvery(), setup.evalMaps(), setup.frozenAt(),
+                        setup.frozenMaps(), setup.alphas(), setup.remote());
             }
-            TrainSettings base = TrainSettings.builder().envId(env).remoteEndpoints(remote).priority(Priority.ASTAR)
-                    .budget(budget).earlyStop(false).updates(updates).maxSteps(maxSteps).seed(seed)
-                    .searchesInFlight(searchesInFlight).expansionsPerRound(expansionsPerRound).rollouts(30).elites(2).build();
-            List<MiniGridExperiment.FrozenSearch> frozen = MiniGridExperiment.run(base, alphas, frozenMaps, out, System.err::println);
-            for (MiniGridExperiment.FrozenSearch f : frozen) {
-                System.out.printf("frozen policy, alpha %.2f: %.1f complete candidates per map, mean return %.2f, best %.2f%n",
-                        f.alpha(), f.meanCandidates(), f.meanReturn(), f.bestReturn());
+            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            if (t < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, got " + t);
             }
-            System.out.println("wrote " + out + "/minigrid_training.csv, minigrid_frozen.csv and three PNGs");
+            long start = System.nanoTime();
+            MiniGridExperiment.Outcome o = MiniGridExperiment.run(setup, curves, t, out, System.err::println);
+            System.out.print(o.summary());
+            System.out.printf("%nwrote %s: summary.md, minigrid_{training,eval,frozen}.csv, fig3a/3b/3c PNGs (%.0f s)%n",
+                    out, (System.nanoTime() - start) / 1e9);
             return 0;
         }
     }

@@ -1,156 +1,181 @@
 package org.dirpg.experiment;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.dirpg.env.Environment;
 import org.dirpg.policy.Policy;
 import org.dirpg.search.Candidate;
-import org.dirpg.search.Priority;
+import org.dirpg.search.Heuristic;
 import org.dirpg.search.SearchConfig;
 import org.dirpg.search.TrajectoryGenerator;
-import org.dirpg.train.Algorithm;
 import org.dirpg.train.TrainSettings;
-import org.dirpg.train.Trainer;
 import org.dirpg.train.TrainerFactory;
 import org.dirpg.train.UpdateMetrics;
 
 /**
- * Fig. 3 on a (remote) MiniGrid environment, at a scale chosen by the caller.
+ * Fig. 3 (Sec. 6.3) on MiniGrid-MultiRoom-N6 with the paper reward, at the scale of a {@link MiniGridSetup}:
  * <ul>
- *   <li>3a: return (of a_opt for DirPG, the mean sampled return for REINFORCE and CEM) against cumulative interactions,
- *       for DirPG with each alpha of the A* priority G + eps (L + alpha U), REINFORCE and CEM, all with the same
- *       interactions per map;</li>
- *   <li>3b: D(a_dir) and D(a_opt) per update of the first DirPG run;</li>
- *   <li>3c: with that run's policy frozen, for each alpha, the number of complete candidates a search of the same budget
- *       yields per map and their mean and best return (quantity against quality).</li>
+ *   <li>3a: return against interactions for every curve of {@link MiniGridSetup#curves()} (DirPG's a_opt is the
+ *       policy's own sample; REINFORCE and CEM report their mean sampled return), and a held-out evaluation every
+ *       {@code evalEvery} maps on the same fixed fresh maps for every method, sampled and greedy;</li>
+ *   <li>3b: D(a_dir) and D(a_opt) per map of the alpha = 0.2 curve;</li>
+ *   <li>3c: the alpha = 0.2 policy (seed 0) frozen after {@code frozenAt} interactions; for each priority, searches of
+ *       the same budget on the same maps: completed trajectories per map and the distribution of their returns.</li>
  * </ul>
+ * Curves run on {@code threads} threads (each with its own environment and policy, so results do not depend on the
+ * thread count); finished curves are kept on disk and not rerun ({@link MiniGridCurveRun}). Outputs: CSVs, PNGs and
+ * {@code summary.md} in the output directory.
  */
 public final class MiniGridExperiment {
-    /** One curve of Fig. 3a. */
-    public record Curve(String name, List<UpdateMetrics> metrics) {
+    /** What the run measured: every (curve, seed) and the frozen searches per priority. */
+    public record Outcome(List<MiniGridCurveRun.Result> results, List<FrozenSearch> frozen, String summary) {
     }
 
-    /** One row of Fig. 3c. */
-    public record FrozenSearch(double alpha, double meanCandidates, double meanReturn, double bestReturn) {
+    /** One priority's searches with the frozen policy. */
+    public record FrozenSearch(String priority, double meanCandidates, double seCandidates, double meanReturn,
+                               Map<Double, Integer> returnCounts) {
     }
 
     private MiniGridExperiment() {
     }
 
-    public static List<FrozenSearch> run(TrainSettings base, double[] alphas, int frozenMaps, Path outDir,
-                                         Consumer<String> progress) {
-        List<Curve> curves = new ArrayList<>();
-        Policy firstDirpg = null;
-        try (Environment env = TrainerFactory.environment(base)) {
-            for (double alpha : alphas) {
-                TrainSettings s = base.toBuilder().algorithm(Algorithm.DIRPG).priority(Priority.ASTAR).alpha(alpha).build();
-                Policy policy = TrainerFactory.policy(s, env);
-                curves.add(new Curve("DirPG alpha=" + alpha, train(s, env, policy, progress)));
-                if (firstDirpg == null) {
-                    firstDirpg = policy;
-                }
+    public static Outcome run(MiniGridSetup setup, List<String> only, int threads, Path out, Consumer<String> progress) {
+        List<MiniGridSetup.Curve> curves = new ArrayList<>();
+        for (MiniGridSetup.Curve c : setup.curves()) {
+            if (only.isEmpty() || only.contains(c.name())) {
+                curves.add(c);
             }
-            int rollouts = (int) Math.max(2, base.budget() / base.maxSteps());
-            for (Algorithm a : new Algorithm[] {Algorithm.REINFORCE_RTG, Algorithm.CEM}) {
-                TrainSettings s = base.toBuilder().algorithm(a).rollouts(rollouts).elites(Math.max(1, rollouts / 15)).build();
-                Policy policy = TrainerFactory.policy(s, env);
-                curves.add(new Curve(a.cliName(), train(s, env, policy, progress)));
-            }
-            List<FrozenSearch> frozen = frozenSearches(env, firstDirpg, base, alphas, frozenMaps);
-            write(curves, frozen, outDir);
-            return frozen;
         }
-    }
-
-    private static List<UpdateMetrics> train(TrainSettings s, Environment env, Policy policy, Consumer<String> progress) {
-        Trainer trainer = TrainerFactory.trainer(s, env, policy);
-        List<UpdateMetrics> out = new ArrayList<>();
+        if (curves.isEmpty()) {
+            throw new IllegalArgumentException("--curves: none of " + only + " is a curve; curves are "
+                    + setup.curves().stream().map(MiniGridSetup.Curve::name).toList());
+        }
+        Path frozenFile = out.resolve("frozen-alpha0.2-policy.csv");
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        List<Future<MiniGridCurveRun.Result>> futures = new ArrayList<>();
         try {
-            for (long u = 0; u < s.updates(); u++) {
-                UpdateMetrics m = trainer.update();
-                out.add(m);
-                progress.accept(trainer.name() + " alpha " + s.alpha() + " update " + u + ": return " + m.updateReturn());
+            for (MiniGridSetup.Curve c : curves) {
+                for (long seed = 0; seed < setup.seeds(); seed++) {
+                    long sd = seed;
+                    Consumer<double[]> freeze = c.name().equals("dirpg-astar-0.2") && sd == 0 && !Files.exists(frozenFile)
+                            ? theta -> writeVector(frozenFile, theta) : null;
+                    futures.add(pool.submit(() -> MiniGridCurveRun.run(setup, c, sd, out, freeze, progress)));
+                }
             }
+            List<MiniGridCurveRun.Result> results = new ArrayList<>();
+            for (Future<MiniGridCurveRun.Result> f : futures) {
+                results.add(f.get());
+            }
+            List<FrozenSearch> frozen = Files.exists(frozenFile) ? frozenSearches(setup, readVector(frozenFile)) : List.of();
+            String summary = MiniGridReport.write(setup, results, frozen, out);
+            return new Outcome(results, frozen, summary);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
         } finally {
-            if (trainer instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
+            pool.shutdownNow();
         }
-        return out;
     }
 
-    static List<FrozenSearch> frozenSearches(Environment env, Policy policy, TrainSettings base, double[] alphas, int maps) {
+    /** Fig. 3c: the frozen policy searched with every priority on the same maps and the same Gumbel seeds. */
+    static List<FrozenSearch> frozenSearches(MiniGridSetup setup, double[] theta) {
+        TrainSettings base = setup.base();
         List<FrozenSearch> out = new ArrayList<>();
-        for (double alpha : alphas) {
-            SearchConfig config = new SearchConfig(base.epsilon(), Priority.ASTAR, alpha, base.budget(), false, false);
-            SplittableRandom rng = new SplittableRandom(base.seed() + 99);
-            double count = 0;
-            double sum = 0;
-            double best = Double.NEGATIVE_INFINITY;
-            long n = 0;
-            for (int m = 0; m < maps; m++) {
-                TrajectoryGenerator gen = new TrajectoryGenerator(env, policy, config, env.reset(rng.nextLong()), rng.nextLong());
-                Candidate c;
-                while ((c = gen.next()) != null) {
-                    count++;
-                    sum += c.ret();
-                    n++;
-                    best = Math.max(best, c.ret());
+        List<String> names = new ArrayList<>(List.of("gumbel"));
+        for (double a : setup.alphas()) {
+            names.add("astar-" + a);
+        }
+        names.add("astar-0.2-valid-bound");
+        try (Environment env = TrainerFactory.environment(base)) {
+            Policy policy = TrainerFactory.policy(base, env);
+            policy.setParameters(theta);
+            for (String name : names) {
+                SearchConfig config = searchConfig(name, setup.budget());
+                java.util.SplittableRandom rng = new java.util.SplittableRandom(MiniGridCurveRun.EVAL_SEED + 3);
+                double[] counts = new double[setup.frozenMaps()];
+                double sum = 0;
+                long n = 0;
+                Map<Double, Integer> hist = new TreeMap<>();
+                for (int m = 0; m < setup.frozenMaps(); m++) {
+                    TrajectoryGenerator gen = new TrajectoryGenerator(env, policy, config, env.reset(rng.nextLong()), rng.nextLong());
+                    Candidate c;
+                    while ((c = gen.next()) != null) {
+                        counts[m]++;
+                        sum += c.ret();
+                        n++;
+                        hist.merge(c.ret(), 1, Integer::sum);
+                    }
                 }
+                double mean = 0;
+                for (double c : counts) {
+                    mean += c / counts.length;
+                }
+                double var = 0;
+                for (double c : counts) {
+                    var += (c - mean) * (c - mean) / Math.max(1, counts.length - 1);
+                }
+                out.add(new FrozenSearch(name, mean, Math.sqrt(var / counts.length), n == 0 ? Double.NaN : sum / n, hist));
             }
-            out.add(new FrozenSearch(alpha, count / maps, n == 0 ? Double.NaN : sum / n, best));
         }
         return out;
     }
 
-    private static void write(List<Curve> curves, List<FrozenSearch> frozen, Path outDir) {
-        List<String> rows = new ArrayList<>();
-        Plot returns = new Plot("MiniGrid: return vs interactions (Fig. 3a)", "interactions", "return");
-        for (Curve c : curves) {
-            double[] x = new double[c.metrics().size()];
-            double[] y = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                UpdateMetrics m = c.metrics().get(i);
-                x[i] = m.interactions();
-                y[i] = m.updateReturn();
-                rows.add(c.name() + "," + m.toCsv());
+    /** The search of a Fig. 3c priority name; the A* ones prune by the valid bound, as in training. */
+    static SearchConfig searchConfig(String name, long budget) {
+        if (name.equals("gumbel")) {
+            return SearchConfig.gumbel(1.0, budget, false);
+        }
+        boolean valid = name.endsWith("-valid-bound");
+        double alpha = Double.parseDouble(name.substring("astar-".length(), valid ? name.length() - "-valid-bound".length() : name.length()));
+        return SearchConfig.astar(1.0, alpha, budget, false).withHeuristic(valid ? Heuristic.VALID_BOUND : Heuristic.DISCOUNTED);
+    }
+
+    private static void writeVector(Path file, double[] v) {
+        try {
+            Files.createDirectories(file.getParent());
+            StringBuilder b = new StringBuilder();
+            for (double x : v) {
+                b.append(x).append('\n');
             }
-            returns.series(c.name(), x, y);
+            Files.writeString(file, b.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Csv.write(outDir.resolve("minigrid_training.csv"), "run," + UpdateMetrics.CSV_HEADER, rows);
-        returns.save(outDir.resolve("minigrid_returns.png"));
-        List<UpdateMetrics> first = curves.get(0).metrics();
-        double[] u = new double[first.size()];
-        double[] dOpt = new double[u.length];
-        double[] dDir = new double[u.length];
-        for (int i = 0; i < u.length; i++) {
-            u[i] = i;
-            dOpt[i] = first.get(i).dOpt();
-            dDir[i] = first.get(i).dDir();
+    }
+
+    private static double[] readVector(Path file) {
+        try {
+            return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).mapToDouble(Double::parseDouble).toArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        new Plot("MiniGrid: D(a_dir) and D(a_opt) (Fig. 3b, " + curves.get(0).name() + ")", "update", "direct objective D")
-                .series("D(a_dir)", u, dDir).series("D(a_opt)", u, dOpt).save(outDir.resolve("minigrid_objectives.png"));
-        List<String> frozenRows = new ArrayList<>();
-        double[] a = new double[frozen.size()];
-        double[] count = new double[a.length];
-        double[] mean = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            FrozenSearch f = frozen.get(i);
-            frozenRows.add(f.alpha() + "," + f.meanCandidates() + "," + f.meanReturn() + "," + f.bestReturn());
-            a[i] = f.alpha();
-            count[i] = f.meanCandidates();
-            mean[i] = f.meanReturn();
+    }
+
+    /** Mean of a metric over bins of {@code bin} consecutive maps. */
+    static double[] binned(List<UpdateMetrics> metrics, int bin, java.util.function.ToDoubleFunction<UpdateMetrics> f) {
+        int n = metrics.size() / bin;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = i * bin; j < (i + 1) * bin; j++) {
+                s += f.applyAsDouble(metrics.get(j));
+            }
+            out[i] = s / bin;
         }
-        Csv.write(outDir.resolve("minigrid_frozen.csv"), "alpha,mean_candidates,mean_return,best_return", frozenRows);
-        new Plot("MiniGrid, frozen policy: quantity vs quality (Fig. 3c)", "alpha", "per map")
-                .series("complete candidates", a, count).series("mean candidate return", a, mean)
-                .save(outDir.resolve("minigrid_frozen.png"));
+        return out;
     }
 }
