@@ -8,6 +8,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.dirpg.experiment.BanditExperiment;
 import org.dirpg.experiment.DeepSeaExperiment;
+import org.dirpg.experiment.DeepSeaReport;
 import org.dirpg.experiment.GaussianChoiceExperiment;
 import org.dirpg.experiment.MiniGridExperiment;
 import org.dirpg.search.Priority;
@@ -68,37 +69,50 @@ public final class ExperimentCommand implements Runnable {
         }
     }
 
-    @Command(name = "deepsea", mixinStandardHelpOptions = true, description = "Fig. 2c: DeepSea risk sweep over eps.")
+    @Command(name = "deepsea", mixinStandardHelpOptions = true,
+            description = "Fig. 2c: DeepSea risk sweep over eps (exhaustive search, tabular softmax).")
     static final class DeepSeaSweep implements Callable<Integer> {
         @Option(names = "--epsilons", split = ",", description = "Comma-separated eps grid. Default: the paper's +-{4.0 ... 0.13}.")
         double[] epsilons = {-4.0, -2.72, -1.85, -1.26, -0.86, -0.59, -0.40, -0.27, -0.18, -0.13,
             0.13, 0.18, 0.27, 0.40, 0.59, 0.86, 1.26, 1.85, 2.72, 4.0};
-        @Option(names = "--seeds", defaultValue = "2", description = "Seeds per eps. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--seeds", defaultValue = "4", description = "Seeds per eps (paper: 4). Default: ${DEFAULT-VALUE}.")
         int seeds;
-        @Option(names = "--episodes", defaultValue = "20000", description = "Episodes per run (paper: 400000). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--episodes", defaultValue = "40000", description = "Episodes per run (paper: 400000). Default: ${DEFAULT-VALUE}.")
         long episodes;
         @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate (paper: 0.001). Default: ${DEFAULT-VALUE}.")
         double lr;
+        @Option(names = "--sigma", defaultValue = "10",
+                description = "Std. dev. of the corner reward N(1, sigma^2): the authors' notebook uses 10, the paper's text 1. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        double sigma;
+        @Option(names = "--threads", defaultValue = "1", description = "Runs trained concurrently (same results). Default: ${DEFAULT-VALUE}.")
+        int threads;
+        @Option(names = "--from-csv", split = ",", description = "Report deepsea.csv files of earlier sweeps (run in pieces) "
+                + "instead of training.")
+        List<Path> fromCsv;
         @Option(names = "--out", defaultValue = "runs/experiment-deepsea", description = "Output directory. Default: ${DEFAULT-VALUE}.")
         Path out;
 
         @Override
         public Integer call() {
-            for (double e : epsilons) {
-                if (e == 0 || !Double.isFinite(e)) {
-                    throw new IllegalArgumentException("--epsilons: every eps must be non-zero and finite, got " + e);
+            List<DeepSeaExperiment.Point> points;
+            if (fromCsv != null) {
+                points = new java.util.ArrayList<>();
+                for (Path csv : fromCsv) {
+                    points.addAll(DeepSeaReport.read(csv));
+                }
+                if (points.stream().map(p -> List.of(p.sigma(), (double) p.episodes(), p.learningRate())).distinct().count() > 1) {
+                    throw new IllegalArgumentException("from-csv: the files mix sigma, episodes or lr; report them separately");
+                }
+                DeepSeaReport.write(points, out);
+            } else {
+                DeepSeaExperiment.Settings s = new DeepSeaExperiment.Settings(epsilons, seeds, episodes, lr, sigma, threads);
+                try (Progress progress = Progress.start("deepsea", s.totalUpdates(), Progress.Basis.UPDATES)) {
+                    points = DeepSeaExperiment.run(s, out, progress);
                 }
             }
-            List<DeepSeaExperiment.Point> points;
-            try (ProgressBar bar = bar("deepsea", (long) epsilons.length * seeds)) {
-                points = DeepSeaExperiment.run(epsilons, seeds, episodes, lr, out, i -> bar.stepTo(i));
-            }
-            for (double e : epsilons) {
-                double safe = points.stream().filter(p -> p.epsilon() == e).mapToDouble(DeepSeaExperiment.Point::pSafe).average().orElse(Double.NaN);
-                double risky = points.stream().filter(p -> p.epsilon() == e).mapToDouble(DeepSeaExperiment.Point::pRisky).average().orElse(Double.NaN);
-                System.out.printf("eps %6.2f: P(LLLL) = %.3f, P(RRRR) = %.3f%n", e, safe, risky);
-            }
-            System.out.println("wrote " + out.resolve("deepsea.csv") + " and deepsea.png");
+            System.out.print(DeepSeaReport.markdown(points, DeepSeaReport.summarise(points)));
+            System.out.println("wrote " + out.resolve("deepsea.csv") + ", deepsea.md and deepsea.png");
             return 0;
         }
     }

@@ -2,6 +2,7 @@ package org.dirpg.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.dirpg.train.ProgressSink;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +15,7 @@ class DeepSeaRiskTest {
     @Test
     void negativeEpsilonLearnsTheSafePath() {
         for (long seed = 0; seed < 2; seed++) {
-            DeepSeaExperiment.Point p = DeepSeaExperiment.train(-1.0, seed, 20_000, 0.01);
+            DeepSeaExperiment.Point p = DeepSeaExperiment.train(-1.0, 1.0, seed, 20_000, 0.01, ProgressSink.NONE);
             assertTrue(p.pSafe() > 0.95 && p.pRisky() < 0.01, p.toString());
         }
     }
@@ -22,7 +23,7 @@ class DeepSeaRiskTest {
     @Test
     void positiveEpsilonSplitsMassBetweenSafeAndRisky() {
         for (long seed = 0; seed < 2; seed++) {
-            DeepSeaExperiment.Point p = DeepSeaExperiment.train(1.0, seed, 20_000, 0.01);
+            DeepSeaExperiment.Point p = DeepSeaExperiment.train(1.0, 1.0, seed, 20_000, 0.01, ProgressSink.NONE);
             assertTrue(p.pRisky() > 0.35 && p.pSafe() > 0.35 && p.pRisky() + p.pSafe() > 0.9, p.toString());
         }
     }
