@@ -128,12 +128,13 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (points < 2) {
-                throw new IllegalArgumentException("--points must be at least 2, got " + points);
+            List<GaussianChoiceExperiment.Maximum> maxima;
+            try (Progress progress = Progress.start("gaussian", epsilons.length, Progress.Basis.UPDATES)) {
+                maxima = GaussianChoiceExperiment.run(epsilons, points, out);
+                progress.add(epsilons.length, 0, Double.NaN);
             }
-            double[] argmax = GaussianChoiceExperiment.run(epsilons, points, out);
-            for (int i = 0; i < epsilons.length; i++) {
-                System.out.printf("eps %5.2f: argmax_p l(p, eps) = %.2f%n", epsilons[i], argmax[i]);
+            for (GaussianChoiceExperiment.Maximum m : maxima) {
+                System.out.println(m.describe());
             }
             System.out.println("wrote " + out.resolve("gaussian_choice.csv") + " and gaussian_choice.png");
             return 0;
