@@ -1,12 +1,7 @@
 package org.dirpg.experiment;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.dirpg.env.classic.DeepSea;
 import org.dirpg.policy.Adam;
 import org.dirpg.policy.LinearSoftmaxPolicy;
@@ -106,32 +101,10 @@ public final class DeepSeaExperiment {
 
     /** The sweep: every eps times every seed, in eps order then seed order; CSV, PNG and a markdown table in outDir. */
     public static List<Point> run(Settings s, Path outDir, ProgressSink progress) {
-        ExecutorService pool = Executors.newFixedThreadPool(s.threads(), r -> {
-            Thread t = new Thread(r, "deepsea-run");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Point>> futures = new ArrayList<>();
-            for (double eps : s.epsilons()) {
-                for (int seed = 0; seed < s.seeds(); seed++) {
-                    long sd = seed;
-                    futures.add(pool.submit(() -> train(eps, s.sigma(), sd, s.episodes(), s.learningRate(), progress)));
-                }
-            }
-            List<Point> points = new ArrayList<>();
-            for (Future<Point> f : futures) {
-                points.add(f.get());
-            }
-            DeepSeaReport.write(points, outDir);
-            return points;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during the DeepSea sweep", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        double[] eps = s.epsilons();
+        List<Point> points = Parallel.map(eps.length * s.seeds(), s.threads(),
+                i -> train(eps[i / s.seeds()], s.sigma(), i % s.seeds(), s.episodes(), s.learningRate(), progress));
+        DeepSeaReport.write(points, outDir);
+        return points;
     }
 }

@@ -35,10 +35,14 @@ public final class Plot {
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     }
 
-    /** Adds a named line with markers. */
+    /** Adds a named line with markers; points with a NaN or infinite coordinate are left out. */
     public Plot series(String name, double[] x, double[] y) {
         Color c = nextColour();
-        XYSeries s = chart.addSeries(name, x, y);
+        double[][] kept = finite(x, y);
+        if (kept[0].length == 0) {
+            return this;
+        }
+        XYSeries s = chart.addSeries(name, kept[0], kept[1]);
         s.setMarker(SeriesMarkers.CIRCLE);
         s.setLineColor(c);
         s.setMarkerColor(c);
@@ -56,14 +60,18 @@ public final class Plot {
      */
     public Plot series(String name, double[] x, double[] y, double[] lo, double[] hi, String bandName) {
         Color c = PALETTE[colours % PALETTE.length];
-        int n = x.length;
+        double[][] kept = finite(x, lo, hi);
+        int n = kept[0].length;
+        if (n == 0) {
+            return series(name, x, y);
+        }
         double[] px = new double[2 * n];
         double[] py = new double[2 * n];
         for (int i = 0; i < n; i++) {
-            px[i] = x[i];
-            py[i] = hi[i];
-            px[2 * n - 1 - i] = x[i];
-            py[2 * n - 1 - i] = lo[i];
+            px[i] = kept[0][i];
+            py[i] = kept[2][i];
+            px[2 * n - 1 - i] = kept[0][i];
+            py[2 * n - 1 - i] = kept[1][i];
         }
         XYSeries band = chart.addSeries(name + ": " + (bandName == null ? "band" : bandName), px, py);
         band.setShowInLegend(bandName != null);
@@ -98,6 +106,29 @@ public final class Plot {
     public Plot yFrom(double min) {
         chart.getStyler().setYAxisMin(min);
         return this;
+    }
+
+    /** The columns restricted to the rows where every column is finite. */
+    private static double[][] finite(double[]... columns) {
+        int n = columns[0].length;
+        int kept = 0;
+        boolean[] keep = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            keep[i] = true;
+            for (double[] c : columns) {
+                keep[i] &= Double.isFinite(c[i]);
+            }
+            kept += keep[i] ? 1 : 0;
+        }
+        double[][] out = new double[columns.length][kept];
+        for (int j = 0; j < columns.length; j++) {
+            for (int i = 0, k = 0; i < n; i++) {
+                if (keep[i]) {
+                    out[j][k++] = columns[j][i];
+                }
+            }
+        }
+        return out;
     }
 
     private Color nextColour() {
