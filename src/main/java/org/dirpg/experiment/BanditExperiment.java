@@ -103,7 +103,7 @@ public final class BanditExperiment {
         for (int k = 0; k < 3; k++) {
             returns.series(names[k], x, bands.get(k)[0], lower(bands.get(k)), upper(bands.get(k)), null);
         }
-        returns.series(String.format(Locale.ROOT, "best tree E[r] = %.3f (mean over runs)", best), x, bestLine);
+        returns.reference(String.format(Locale.ROOT, "best tree E[r] = %.3f (mean over runs)", best), x, bestLine);
         returns.save(outDir.resolve("bandit.png"));
         Plot.saveGrid(List.of(
                 panel("Fig. 2b as defined: interactions per search", "interactions per search", band, x, bands.get(3)).yFrom(0),

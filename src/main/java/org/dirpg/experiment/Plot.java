@@ -11,6 +11,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -80,6 +81,15 @@ public final class Plot {
         band.setFillColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 60));
         band.setLineColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 0));
         return series(name, x, y);
+    }
+
+    /** A dashed black line without markers, for a reference level (e.g. the best achievable value). */
+    public Plot reference(String name, double[] x, double[] y) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(Color.BLACK);
+        s.setLineStyle(SeriesLines.DASH_DASH);
+        return this;
     }
 
     /** A logarithmic x axis. */
