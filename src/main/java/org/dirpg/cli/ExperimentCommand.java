@@ -7,10 +7,14 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.dirpg.experiment.BanditExperiment;
+import org.dirpg.experiment.BanditSetting;
+import org.dirpg.experiment.BanditSweep;
 import org.dirpg.experiment.DeepSeaExperiment;
+import org.dirpg.experiment.DeepSeaReport;
 import org.dirpg.experiment.GaussianChoiceExperiment;
 import org.dirpg.experiment.MiniGridExperiment;
 import org.dirpg.experiment.MiniGridSetup;
+import org.dirpg.experiment.MuDistribution;
 import org.dirpg.search.Priority;
 import org.dirpg.train.TrainSettings;
 import picocli.CommandLine.Command;
@@ -37,69 +41,132 @@ public final class ExperimentCommand implements Runnable {
                 .setUpdateIntervalMillis(500).continuousUpdate().build();
     }
 
-    @Command(name = "bandit", mixinStandardHelpOptions = true, description = "Fig. 2a/2b: DirPG vs UCB on the spanning-tree bandit.")
+    @Command(name = "bandit", mixinStandardHelpOptions = true,
+            description = "Fig. 2a/2b: DirPG vs UCB (semi- and full-bandit feedback) on the spanning-tree bandit; --sweep for a grid.")
     static final class Bandit implements Callable<Integer> {
-        @Option(names = "--nodes", defaultValue = "6", description = "Graph nodes (complete graph). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--nodes", defaultValue = "6", description = "Graph nodes n of the complete graph K_n, 3-11. Default: ${DEFAULT-VALUE}.")
         int nodes;
-        @Option(names = "--interactions", defaultValue = "20000", description = "Interactions per run. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--epsilon", defaultValue = "1", description = "DirPG's eps (eq. 6). Default: ${DEFAULT-VALUE}.")
+        double epsilon;
+        @Option(names = "--mu", defaultValue = "uniform", description = "Edge means: uniform (= uniform:0:1), uniform:LO:HI "
+                + "or exp:MEAN (exponential). Default: ${DEFAULT-VALUE}.")
+        String mu;
+        @Option(names = "--interactions", defaultValue = "20000", description = "Interactions per method and run. Default: ${DEFAULT-VALUE}.")
         long interactions;
-        @Option(names = "--runs", defaultValue = "10", description = "Independent runs. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--runs", defaultValue = "10", description = "Independent runs, each with its own mu (paper: 10). Default: ${DEFAULT-VALUE}.")
         int runs;
         @Option(names = "--bin", defaultValue = "500", description = "Interactions per averaging bin. Default: ${DEFAULT-VALUE}.")
         int bin;
         @Option(names = "--lr", defaultValue = "0.2", description = "DirPG Adam learning rate (per-edge logits). Default: ${DEFAULT-VALUE}.")
         double lr;
-        @Option(names = "--budget", defaultValue = "100", description = "DirPG search budget. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--budget", defaultValue = "100", description = "DirPG search budget in interactions (paper: 100). Default: ${DEFAULT-VALUE}.")
         long budget;
+        @Option(names = "--sweep", description = "Run the grid --sweep-nodes x --sweep-epsilons and print where DirPG is ahead of, "
+                + "level with or behind each UCB (paired over runs).")
+        boolean sweep;
+        @Option(names = "--sweep-nodes", split = ",", description = "Graph sizes of the sweep. Default: 6,8,10.")
+        int[] sweepNodes = {6, 8, 10};
+        @Option(names = "--sweep-epsilons", split = ",", description = "DirPG eps values of the sweep. Default: 1,3,10.")
+        double[] sweepEpsilons = {1, 3, 10};
+        @Option(names = "--threads", defaultValue = "1", description = "Runs computed concurrently (same results). Default: ${DEFAULT-VALUE}.")
+        int threads;
         @Option(names = "--out", defaultValue = "runs/experiment-bandit", description = "Output directory. Default: ${DEFAULT-VALUE}.")
         Path out;
 
         @Override
         public Integer call() {
-            BanditExperiment.Curves c;
-            try (ProgressBar bar = bar("bandit", runs)) {
-                c = BanditExperiment.run(nodes, interactions, runs, bin, lr, budget, out, i -> bar.stepTo(i));
+            BanditSetting s = new BanditSetting(nodes, epsilon, MuDistribution.parse(mu), lr, budget, interactions, bin, runs);
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads: must be at least 1, got " + threads);
             }
-            int last = c.x().length - 1;
-            System.out.printf("best tree E[r] = %.3f; last bin mean return: DirPG %.3f, UCB semi %.3f, UCB full %.3f; "
-                    + "DirPG steps to a_dir: first bin %.1f, last bin %.1f%n", c.bestTreeReward(), c.dirpg()[last],
-                    c.ucbSemi()[last], c.ucbFull()[last], c.stepsToDir()[0], c.stepsToDir()[last]);
-            System.out.println("wrote " + out.resolve("bandit.csv") + ", bandit.png, bandit_steps.png");
+            if (sweep) {
+                for (int n : sweepNodes) {
+                    s.with(n, epsilon);
+                }
+                for (double e : sweepEpsilons) {
+                    s.with(nodes, e);
+                }
+                String command = "dirpg experiment bandit --sweep --sweep-nodes " + join(sweepNodes) + " --sweep-epsilons "
+                        + join(sweepEpsilons) + " --mu " + mu + " --lr " + lr + " --budget " + budget + " --interactions "
+                        + interactions + " --runs " + runs + " --bin " + bin;
+                List<BanditSweep.Row> rows;
+                try (Progress progress = Progress.start("bandit sweep", BanditSweep.totalInteractions(s, sweepNodes, sweepEpsilons),
+                        Progress.Basis.INTERACTIONS)) {
+                    rows = BanditSweep.run(s, sweepNodes, sweepEpsilons, threads, out, progress, command);
+                }
+                System.out.print(BanditSweep.markdown(s, rows, command));
+                System.out.println("wrote " + out.resolve("bandit_sweep.md") + ", bandit_sweep.csv and K<n>-eps<eps>/ per setting");
+                return 0;
+            }
+            BanditExperiment.Result r;
+            try (Progress progress = Progress.start("bandit", BanditExperiment.totalInteractions(s), Progress.Basis.INTERACTIONS)) {
+                r = BanditExperiment.run(s, threads, out, progress);
+            }
+            BanditSweep.Row row = BanditSweep.row(r);
+            System.out.println(s.describe());
+            System.out.printf("best tree E[r] = %.3f; last quarter of interactions, mean return ± SE over runs: DirPG %s, "
+                    + "UCB semi %s, UCB full %s%n", row.bestTreeReward(), row.dirpg(), row.ucbSemi(), row.ucbFull());
+            System.out.printf("DirPG - UCB semi %s; DirPG - UCB full %s (paired over runs)%n", row.vsSemi(), row.vsFull());
+            System.out.printf("DirPG searches (last quarter): %.1f interactions per search; a_dir found after %.1f; "
+                    + "%.1f%% found none%n", row.perSearch().mean(), row.foundAfter().mean(), 100 * row.noneFraction().mean());
+            System.out.println("wrote " + out.resolve("bandit.csv") + ", bandit.png (Fig. 2a), bandit_search.png (Fig. 2b)");
             return 0;
+        }
+
+        private static String join(int[] xs) {
+            return java.util.Arrays.stream(xs).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+        }
+
+        private static String join(double[] xs) {
+            return java.util.Arrays.stream(xs).mapToObj(x -> x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x))
+                    .collect(java.util.stream.Collectors.joining(","));
         }
     }
 
-    @Command(name = "deepsea", mixinStandardHelpOptions = true, description = "Fig. 2c: DeepSea risk sweep over eps.")
+    @Command(name = "deepsea", mixinStandardHelpOptions = true,
+            description = "Fig. 2c: DeepSea risk sweep over eps (exhaustive search, tabular softmax).")
     static final class DeepSeaSweep implements Callable<Integer> {
         @Option(names = "--epsilons", split = ",", description = "Comma-separated eps grid. Default: the paper's +-{4.0 ... 0.13}.")
         double[] epsilons = {-4.0, -2.72, -1.85, -1.26, -0.86, -0.59, -0.40, -0.27, -0.18, -0.13,
             0.13, 0.18, 0.27, 0.40, 0.59, 0.86, 1.26, 1.85, 2.72, 4.0};
-        @Option(names = "--seeds", defaultValue = "2", description = "Seeds per eps. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--seeds", defaultValue = "4", description = "Seeds per eps (paper: 4). Default: ${DEFAULT-VALUE}.")
         int seeds;
-        @Option(names = "--episodes", defaultValue = "20000", description = "Episodes per run (paper: 400000). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--episodes", defaultValue = "40000", description = "Episodes per run (paper: 400000). Default: ${DEFAULT-VALUE}.")
         long episodes;
         @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate (paper: 0.001). Default: ${DEFAULT-VALUE}.")
         double lr;
+        @Option(names = "--sigma", defaultValue = "10",
+                description = "Std. dev. of the corner reward N(1, sigma^2): the authors' notebook uses 10, the paper's text 1. "
+                        + "Default: ${DEFAULT-VALUE}.")
+        double sigma;
+        @Option(names = "--threads", defaultValue = "1", description = "Runs trained concurrently (same results). Default: ${DEFAULT-VALUE}.")
+        int threads;
+        @Option(names = "--from-csv", split = ",", description = "Report deepsea.csv files of earlier sweeps (run in pieces) "
+                + "instead of training.")
+        List<Path> fromCsv;
         @Option(names = "--out", defaultValue = "runs/experiment-deepsea", description = "Output directory. Default: ${DEFAULT-VALUE}.")
         Path out;
 
         @Override
         public Integer call() {
-            for (double e : epsilons) {
-                if (e == 0 || !Double.isFinite(e)) {
-                    throw new IllegalArgumentException("--epsilons: every eps must be non-zero and finite, got " + e);
+            List<DeepSeaExperiment.Point> points;
+            if (fromCsv != null) {
+                points = new java.util.ArrayList<>();
+                for (Path csv : fromCsv) {
+                    points.addAll(DeepSeaReport.read(csv));
+                }
+                if (points.stream().map(p -> List.of(p.sigma(), (double) p.episodes(), p.learningRate())).distinct().count() > 1) {
+                    throw new IllegalArgumentException("from-csv: the files mix sigma, episodes or lr; report them separately");
+                }
+                DeepSeaReport.write(points, out);
+            } else {
+                DeepSeaExperiment.Settings s = new DeepSeaExperiment.Settings(epsilons, seeds, episodes, lr, sigma, threads);
+                try (Progress progress = Progress.start("deepsea", s.totalUpdates(), Progress.Basis.UPDATES)) {
+                    points = DeepSeaExperiment.run(s, out, progress);
                 }
             }
-            List<DeepSeaExperiment.Point> points;
-            try (ProgressBar bar = bar("deepsea", (long) epsilons.length * seeds)) {
-                points = DeepSeaExperiment.run(epsilons, seeds, episodes, lr, out, i -> bar.stepTo(i));
-            }
-            for (double e : epsilons) {
-                double safe = points.stream().filter(p -> p.epsilon() == e).mapToDouble(DeepSeaExperiment.Point::pSafe).average().orElse(Double.NaN);
-                double risky = points.stream().filter(p -> p.epsilon() == e).mapToDouble(DeepSeaExperiment.Point::pRisky).average().orElse(Double.NaN);
-                System.out.printf("eps %6.2f: P(LLLL) = %.3f, P(RRRR) = %.3f%n", e, safe, risky);
-            }
-            System.out.println("wrote " + out.resolve("deepsea.csv") + " and deepsea.png");
+            System.out.print(DeepSeaReport.markdown(points, DeepSeaReport.summarise(points)));
+            System.out.println("wrote " + out.resolve("deepsea.csv") + ", deepsea.md and deepsea.png");
             return 0;
         }
     }
@@ -115,12 +182,13 @@ public final class ExperimentCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (points < 2) {
-                throw new IllegalArgumentException("--points must be at least 2, got " + points);
+            List<GaussianChoiceExperiment.Maximum> maxima;
+            try (Progress progress = Progress.start("gaussian", epsilons.length, Progress.Basis.UPDATES)) {
+                maxima = GaussianChoiceExperiment.run(epsilons, points, out);
+                progress.add(epsilons.length, 0, Double.NaN);
             }
-            double[] argmax = GaussianChoiceExperiment.run(epsilons, points, out);
-            for (int i = 0; i < epsilons.length; i++) {
-                System.out.printf("eps %5.2f: argmax_p l(p, eps) = %.2f%n", epsilons[i], argmax[i]);
+            for (GaussianChoiceExperiment.Maximum m : maxima) {
+                System.out.println(m.describe());
             }
             System.out.println("wrote " + out.resolve("gaussian_choice.csv") + " and gaussian_choice.png");
             return 0;
@@ -165,7 +233,11 @@ public final class ExperimentCommand implements Runnable {
                 throw new IllegalArgumentException("--threads must be at least 1, got " + t);
             }
             long start = System.nanoTime();
-            MiniGridExperiment.Outcome o = MiniGridExperiment.run(setup, curves, t, out, System.err::println);
+            MiniGridExperiment.Outcome o;
+            try (Progress progress = Progress.start("minigrid", Math.max(1, MiniGridExperiment.totalMaps(setup, curves)),
+                    Progress.Basis.UPDATES)) {
+                o = MiniGridExperiment.run(setup, curves, t, out, progress, System.err::println);
+            }
             System.out.print(o.summary());
             System.out.printf("%nwrote %s: summary.md, minigrid_{training,eval,frozen}.csv, fig3a/3b/3c PNGs (%.0f s)%n",
                     out, (System.nanoTime() - start) / 1e9);

@@ -2,9 +2,6 @@ package org.dirpg.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.dirpg.env.Environment;
 import org.dirpg.env.classic.DeepSea;
 import org.dirpg.experiment.PathProbability;
@@ -33,7 +30,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print only a one-line JSON summary at the end.")
     boolean json;
 
-    @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+    @Option(names = "--no-progress", description = "No progress bar (terminal) or progress lines on stderr (pipe).")
     boolean noProgress;
 
     @Override
@@ -44,14 +41,11 @@ public final class TrainCommand implements Callable<Integer> {
             Policy policy = settings.algorithm().name().startsWith("UCB") ? null : TrainerFactory.policy(settings, env);
             Trainer trainer = TrainerFactory.trainer(settings, env, policy);
             RunSummary summary;
-            try (MetricsWriter writer = new MetricsWriter(dir); ProgressBar bar = progress(settings)) {
+            try (MetricsWriter writer = new MetricsWriter(dir); Progress progress = progress(settings)) {
                 summary = TrainingRun.run(trainer, settings.updates(), m -> {
                     writer.write(m);
-                    if (bar != null) {
-                        bar.step();
-                        if (m.update() % 50 == 0) {
-                            bar.setExtraMessage(String.format("return %.3f", m.updateReturn()));
-                        }
+                    if (progress != null) {
+                        progress.add(m);
                     }
                 });
             }
@@ -79,11 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ProgressBar progress(TrainSettings settings) {
-        if (noProgress || json || System.console() == null) {
-            return null;
-        }
-        return new ProgressBarBuilder().setTaskName("train").setInitialMax(settings.updates())
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build();
+    private Progress progress(TrainSettings settings) {
+        return noProgress ? null : Progress.start("train", settings.updates(), Progress.Basis.UPDATES);
     }
 }

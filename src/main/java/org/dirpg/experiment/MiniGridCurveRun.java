@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.dirpg.env.Environment;
 import org.dirpg.policy.Policy;
 import org.dirpg.train.Checkpoint;
+import org.dirpg.train.ProgressSink;
 import org.dirpg.train.Trainer;
 import org.dirpg.train.TrainSettings;
 import org.dirpg.train.TrainerFactory;
@@ -44,10 +45,13 @@ final class MiniGridCurveRun {
      * cumulative interactions first reach {@code frozenAt}.
      */
     static Result run(MiniGridSetup setup, MiniGridSetup.Curve curve, long seed, Path out, Consumer<double[]> freeze,
-                      Consumer<String> progress) {
+                      ProgressSink sink, Consumer<String> progress) {
         Path dir = dir(out, curve.name(), seed);
         if (Files.exists(dir.resolve("done"))) {
-            return read(curve.name(), seed, dir);
+            Result r = read(curve.name(), seed, dir);
+            long spent = r.metrics().isEmpty() ? 0 : r.metrics().get(r.metrics().size() - 1).interactions();
+            sink.add(r.metrics().size(), spent, Double.NaN);
+            return r;
         }
         TrainSettings s = curve.settings().toBuilder().seed(seed).build();
         List<UpdateMetrics> metrics = new ArrayList<>();
@@ -61,6 +65,7 @@ final class MiniGridCurveRun {
                 for (int map = 1; map <= setup.maps(); map++) {
                     UpdateMetrics m = trainer.update();
                     metrics.add(m);
+                    sink.add(m);
                     if (!frozen && m.interactions() >= setup.frozenAt()) {
                         freeze.accept(policy.parameters());
                         frozen = true;

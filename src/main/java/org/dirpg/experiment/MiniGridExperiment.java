@@ -19,6 +19,7 @@ import org.dirpg.search.Candidate;
 import org.dirpg.search.Heuristic;
 import org.dirpg.search.SearchConfig;
 import org.dirpg.search.TrajectoryGenerator;
+import org.dirpg.train.ProgressSink;
 import org.dirpg.train.TrainSettings;
 import org.dirpg.train.TrainerFactory;
 import org.dirpg.train.UpdateMetrics;
@@ -50,7 +51,14 @@ public final class MiniGridExperiment {
     private MiniGridExperiment() {
     }
 
-    public static Outcome run(MiniGridSetup setup, List<String> only, int threads, Path out, Consumer<String> progress) {
+    /** The maps (updates) all the curves of a run will train, for a progress total. */
+    public static long totalMaps(MiniGridSetup setup, List<String> only) {
+        long n = setup.curves().stream().filter(c -> only.isEmpty() || only.contains(c.name())).count();
+        return n * setup.seeds() * setup.maps();
+    }
+
+    public static Outcome run(MiniGridSetup setup, List<String> only, int threads, Path out, ProgressSink sink,
+                              Consumer<String> progress) {
         List<MiniGridSetup.Curve> curves = new ArrayList<>();
         for (MiniGridSetup.Curve c : setup.curves()) {
             if (only.isEmpty() || only.contains(c.name())) {
@@ -70,7 +78,7 @@ public final class MiniGridExperiment {
                     long sd = seed;
                     Consumer<double[]> freeze = c.name().equals("dirpg-astar-0.2") && sd == 0 && !Files.exists(frozenFile)
                             ? theta -> writeVector(frozenFile, theta) : null;
-                    futures.add(pool.submit(() -> MiniGridCurveRun.run(setup, c, sd, out, freeze, progress)));
+                    futures.add(pool.submit(() -> MiniGridCurveRun.run(setup, c, sd, out, freeze, sink, progress)));
                 }
             }
             List<MiniGridCurveRun.Result> results = new ArrayList<>();

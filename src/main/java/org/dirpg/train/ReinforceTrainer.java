@@ -11,9 +11,16 @@ import org.dirpg.policy.WeightedStep;
 
 /**
  * REINFORCE (Williams, 1992) as the paper's baseline (App. C.3): per update, {@code rollouts} trajectories sampled from
- * pi_theta on one fresh episode, the gradient averaged over them, one Adam step. Two estimators:
- * trajectory-level, sum_t grad log pi(a_t|s_t) (R - mean R); and reward-to-go, sum_t grad log pi(a_t|s_t)
- * (G_t - mean G_t), the mean taken over the rollouts that reached step t.
+ * pi_theta on one fresh episode, the gradient averaged over them, one Adam step. Two estimators, each with a
+ * leave-one-out baseline so that the gradient stays unbiased (a batch mean that includes the sample itself scales the
+ * expected gradient by (n - 1) / n):
+ * <ul>
+ *   <li>trajectory-level: (1/n) sum_i sum_t grad log pi(a_it | s_it) (R_i - mean_{j != i} R_j);</li>
+ *   <li>reward-to-go: (1/n) sum_i sum_t grad log pi(a_it | s_it) (G_it - b_it), b_it the mean of G_jt over the other
+ *       rollouts j that reached step t (0 if none did).</li>
+ * </ul>
+ * The baselines use only the other rollouts, which are independent of rollout i given the episode, so
+ * E[estimate] = grad E[R] (the policy gradient of eq. 1; tested against the exact evaluator).
  */
 public final class ReinforceTrainer implements Trainer {
     private final Environment env;
@@ -28,7 +35,7 @@ public final class ReinforceTrainer implements Trainer {
 
     public ReinforceTrainer(Environment env, Policy policy, Adam adam, int rollouts, boolean rewardToGo, int maxSteps, long seed) {
         if (rollouts < 2) {
-            throw new IllegalArgumentException("REINFORCE needs at least 2 rollouts per update for its mean baseline, got " + rollouts);
+            throw new IllegalArgumentException("REINFORCE needs at least 2 rollouts per update for its leave-one-out baseline, got " + rollouts);
         }
         this.env = env;
         this.policy = policy;
@@ -44,18 +51,28 @@ public final class ReinforceTrainer implements Trainer {
         State root = env.reset(rng.nextLong());
         List<Rollout> batch = Rollout.batch(env, policy, root, rollouts, rng, maxSteps);
         long spent = Rollout.interactions(batch);
-        List<WeightedStep> steps = rewardToGo ? rewardToGoSteps(batch) : trajectorySteps(batch);
+        List<WeightedStep> steps = steps(batch, rewardToGo);
         double norm = Vectors.ascend(policy, adam, steps);
         interactions += spent;
         double mean = batch.stream().mapToDouble(Rollout::totalReturn).average().orElse(Double.NaN);
         return UpdateMetrics.simple(updates++, interactions, mean, spent, norm);
     }
 
-    private List<WeightedStep> trajectorySteps(List<Rollout> batch) {
-        double mean = batch.stream().mapToDouble(Rollout::totalReturn).average().orElseThrow();
+    /** The estimator's per-step weights for one batch: grad = sum over steps of weight * grad log pi(a | s). */
+    static List<WeightedStep> steps(List<Rollout> batch, boolean rewardToGo) {
+        if (batch.size() < 2) {
+            throw new IllegalArgumentException("a leave-one-out baseline needs at least 2 rollouts, got " + batch.size());
+        }
+        return rewardToGo ? rewardToGoSteps(batch) : trajectorySteps(batch);
+    }
+
+    private static List<WeightedStep> trajectorySteps(List<Rollout> batch) {
+        int n = batch.size();
+        double sum = batch.stream().mapToDouble(Rollout::totalReturn).sum();
         List<WeightedStep> steps = new ArrayList<>();
         for (Rollout r : batch) {
-            double w = (r.totalReturn() - mean) / batch.size();
+            double baseline = (sum - r.totalReturn()) / (n - 1);
+            double w = (r.totalReturn() - baseline) / n;
             for (int t = 0; t < r.actions().length; t++) {
                 steps.add(new WeightedStep(r.states().get(t), r.actions()[t], w));
             }
@@ -63,7 +80,7 @@ public final class ReinforceTrainer implements Trainer {
         return steps;
     }
 
-    private List<WeightedStep> rewardToGoSteps(List<Rollout> batch) {
+    private static List<WeightedStep> rewardToGoSteps(List<Rollout> batch) {
         int horizon = batch.stream().mapToInt(r -> r.actions().length).max().orElse(0);
         double[] sum = new double[horizon];
         int[] count = new int[horizon];
@@ -81,8 +98,8 @@ public final class ReinforceTrainer implements Trainer {
             Rollout r = batch.get(i);
             double[] g = togo.get(i);
             for (int t = 0; t < g.length; t++) {
-                double w = (g[t] - sum[t] / count[t]) / batch.size();
-                steps.add(new WeightedStep(r.states().get(t), r.actions()[t], w));
+                double baseline = count[t] > 1 ? (sum[t] - g[t]) / (count[t] - 1) : 0.0;
+                steps.add(new WeightedStep(r.states().get(t), r.actions()[t], (g[t] - baseline) / batch.size()));
             }
         }
         return steps;

@@ -11,11 +11,13 @@ import org.dirpg.policy.Policy;
 
 /**
  * One trajectory sampled from pi_theta on an episode's tree (eq. 1), with its rewards and the interactions it cost.
+ * A trajectory that reaches {@code maxSteps} steps without ending is truncated there, as Gymnasium's TimeLimit does:
+ * its final state is not terminal and {@link #truncated()} is true.
  *
  * @param states       s_0 .. s_{T-1}, the states actions were taken in
  * @param actions      a_0 .. a_{T-1}
  * @param rewards      r_0 .. r_{T-1}
- * @param finalState   s_T
+ * @param finalState   s_T (not terminal when the rollout was truncated)
  * @param interactions interactions spent
  */
 public record Rollout(List<State> states, int[] actions, double[] rewards, State finalState, long interactions) {
@@ -40,10 +42,11 @@ public record Rollout(List<State> states, int[] actions, double[] rewards, State
         return g;
     }
 
-    /**
-     * Samples a trajectory from {@code start} with actions a_t ~ pi(. | s_t), for at most {@code maxSteps} steps
-     * (a safety limit; environments end their own episodes).
-     */
+    /** True when the episode did not end within maxSteps and the rollout was cut there (Gymnasium's truncation). */
+    public boolean truncated() {
+        return !finalState.isTerminal();
+    }
+
     /**
      * Samples until the trajectory ends in a feasible terminal (rejection sampling from Pi restricted to feasible
      * trajectories, the same distribution as the search's a_opt); interactions of rejected tries are counted.
@@ -78,17 +81,21 @@ public record Rollout(List<State> states, int[] actions, double[] rewards, State
         return spent;
     }
 
+    /**
+     * Samples a trajectory from {@code start} with actions a_t ~ pi(. | s_t) until the episode ends or
+     * {@code maxSteps} steps were taken, whichever comes first (then the rollout is {@link #truncated()}).
+     */
     public static Rollout sample(Environment env, Policy policy, State start, RandomGenerator rng, int maxSteps) {
+        if (maxSteps < 1) {
+            throw new IllegalArgumentException("max_steps: must be at least 1, got " + maxSteps);
+        }
         List<State> states = new ArrayList<>();
         List<Integer> actions = new ArrayList<>();
         List<Double> rewards = new ArrayList<>();
         double[] logp = new double[policy.numActions()];
         long spent = 0;
         State s = start;
-        while (!s.isTerminal()) {
-            if (states.size() >= maxSteps) {
-                throw new IllegalStateException(env.spec().id() + ": episode did not end within " + maxSteps + " steps");
-            }
+        while (!s.isTerminal() && states.size() < maxSteps) {
             policy.logProbabilities(s, logp);
             int a = Gumbels.sampleFromSubset(logp, s.legalActions(), rng);
             Transition t = env.step(s, a);

@@ -10,7 +10,9 @@ import org.dirpg.policy.Policy;
  * The UCB baselines of Sec. 6.1 (Auer, 2002; Cesa-Bianchi and Lugosi, 2012): at episode t choose the maximum spanning
  * tree under u_e = mu_hat_e + 1.5 log t / c_e (edges never chosen come first, u_e = +inf), play it for one
  * interaction, and update the per-edge means. Semi-bandit feedback observes every chosen edge's r_e; full-bandit
- * feedback only sees r_T and credits r_T / (n - 1) to each chosen edge.
+ * feedback only sees r_T and credits r_T / (n - 1) to each chosen edge. c_e counts the episodes in which edge e was
+ * chosen (observed). Episode t (from 1) is {@code env.reset(s_t)}, s_t the t-th {@code nextLong()} of
+ * {@code new SplittableRandom(seed)}, so a run is reproducible from its seed.
  */
 public final class UcbTrainer implements Trainer {
     private final SpanningTreeBandit env;

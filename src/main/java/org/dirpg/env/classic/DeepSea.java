@@ -32,9 +32,12 @@ import org.dirpg.env.Transition;
  *
  * <h2>Rewards</h2>
  * LEFT pays 0. RIGHT pays {@code -1/(N-2)} unless it enters the bottom-right corner, in which case it pays a draw from
- * N(1, sigma^2). Our reading of the paper (and of the authors' notebook): with N = 5, RRRR collects three payments of
- * -1/3 and then the draw, so its return is {@code -1 + N(1, sigma^2) = N(0, sigma^2)} and E[RRRR] = E[LLLL] = 0
- * exactly. For general N the per-step cost -1/(N-2) keeps E[R...R] = 0. The Gaussian draw belongs to the
+ * N(1, sigma^2). With N = 5, RRRR collects three payments of -1/3 and then the draw, so its return is
+ * {@code -1 + N(1, sigma^2) = N(0, sigma^2)} and E[RRRR] = E[LLLL] = 0 exactly. The paper's text (Sec. 6.2) says
+ * N(1, 1), i.e. sigma = 1, this class's default; the authors' notebook, which produced Fig. 2c, draws
+ * {@code np.random.normal(mean_reward + goal_bonus, 10.0 + std_reward)} with std_reward = 0, i.e. sigma = 10
+ * ({@code experiment deepsea} defaults to 10; {@code train -o sigma=10} selects it). The choice matters: the risk
+ * term of eq. (14) scales with sigma^2. For general N the per-step cost -1/(N-2) keeps E[R...R] = 0. The Gaussian draw belongs to the
  * state-reward tree S: it is a function of the episode seed and the path, so re-stepping the node repeats it.
  * The reward is unbounded, so states carry no return-to-go bounds. {@link #outcomes} replaces the Gaussian by
  * Gauss–Hermite quadrature for the exact evaluator.
@@ -46,7 +49,8 @@ import org.dirpg.env.Transition;
  * Terminated after N - 1 steps, on reaching the bottom row. Never truncated.
  *
  * <h2>Arguments</h2>
- * {@code size} N >= 3 (default 5); {@code sigma} >= 0, the standard deviation of the corner reward (default 1);
+ * {@code size} N >= 3 (default 5); {@code sigma} >= 0, the standard deviation of the corner reward (default 1, the
+ * paper's text; the notebook behind Fig. 2c used 10);
  * {@code quadratureNodes}, the Gauss–Hermite nodes used by {@link #outcomes} (default 20).
  */
 public final class DeepSea implements EnumerableEnvironment, EncodableEnvironment {
@@ -60,7 +64,7 @@ public final class DeepSea implements EnumerableEnvironment, EncodableEnvironmen
     private final long fingerprint;
     private final EnvironmentSpec spec;
 
-    /** The paper's DeepSea: 5 x 5, sigma = 1, 20 quadrature nodes. */
+    /** The DeepSea of the paper's text: 5 x 5, sigma = 1, 20 quadrature nodes (the authors' notebook: sigma = 10). */
     public DeepSea() {
         this(5, 1.0, 20);
     }
