@@ -80,6 +80,7 @@ public final class ExperimentCommand implements Runnable {
                 throw new IllegalArgumentException("threads: must be at least 1, got " + threads);
             }
             if (sweep) {
+                // Validate every grid point before spending minutes on the first ones.
                 for (int n : sweepNodes) {
                     s.with(n, epsilon);
                 }
