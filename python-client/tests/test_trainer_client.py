@@ -106,6 +106,25 @@ def test_act_log_probs_are_normalised_and_samples_follow_them(client):
     assert masked.actions[0] == 0 and masked.log_probs[0, 1] == -math.inf and masked.log_prob[0] == 0.0
 
 
+def test_legal_actions_zero_means_nothing_legal_and_none_means_all(client):
+    """One meaning of legal_actions == 0 in both protocols: no action legal (a terminal StateView's mask), which Act
+    rejects; an unset mask (None) is every action legal. The Run reports its environment's observation spec."""
+    run = client.create_run("DeepSea-v0", budget=20, updates=1, seed=2)
+    list(client.watch(run.run_id))
+    for nothing in (0, [0, 0]):
+        with pytest.raises(InvalidArgument, match=r"observations\[1\]\.legal_actions: 0 means no action is legal"):
+            client.act(run.run_id, [DEEPSEA_START] * 2, legal_actions=[None, nothing])
+    both = client.act(run.run_id, [DEEPSEA_START], legal_actions=[None], greedy=True)
+    assert np.isfinite(both.log_probs).all()
+    from dirpg.train.v1 import trainer_pb2 as pb
+    from dirpg.train.v1 import trainer_pb2_grpc
+    with grpc.insecure_channel(client.address) as channel:
+        described = trainer_pb2_grpc.TrainerServiceStub(channel).GetRun(pb.GetRunRequest(run_id=run.run_id)).run
+    env = described.environment
+    assert env.env_id == "DeepSea-v0" and env.num_actions == 2
+    assert sum(math.prod(t.shape) for t in env.observation) == len(DEEPSEA_START)
+
+
 def test_checkpoint_resume_continues_the_numbering(client):
     run = client.create_run("DeepSea-v0", budget=20, updates=3, seed=5)
     list(client.watch(run.run_id))

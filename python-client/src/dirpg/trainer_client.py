@@ -166,9 +166,11 @@ def spec_from_dict(spec: Mapping) -> pb.RunSpec:
     return build_spec(env["env_id"], None if native else env.get("endpoints", []), env.get("options"), **spec)
 
 
-def _legal_mask(mask) -> int:
+def _legal_mask(mask) -> int | None:
+    """A bit mask (bit a set = action a legal) as the protocol means it: None = unset = every action legal; 0 = no
+    action legal (the server rejects it: a terminal state has nothing to act on)."""
     if mask is None:
-        return 0
+        return None
     if isinstance(mask, (int, np.integer)):
         return int(mask)
     bits = 0
@@ -255,8 +257,8 @@ class TrainerClient:
     def act(self, run_id: str, observations, legal_actions: Sequence | None = None, *, greedy: bool = False,
             seed: int = 0) -> ActResult:
         """Actions of the run's current policy for a batch of flat feature vectors (``observations``: shape
-        (batch, features), or one vector); ``legal_actions[i]`` is a bit mask int or a 0/1 array (default: all
-        legal). Greedy picks the most probable legal action; otherwise actions are sampled with ``seed``."""
+        (batch, features), or one vector); ``legal_actions[i]`` is a bit mask int or a 0/1 array, or None for
+        every action legal (the default); a mask with no legal action is an InvalidArgument error. Greedy picks the most probable legal action; otherwise actions are sampled with ``seed``."""
         obs = np.asarray(observations, dtype=np.float64)
         if obs.ndim == 1:
             obs = obs[None, :]
@@ -267,6 +269,7 @@ class TrainerClient:
             raise ValueError(f"{len(obs)} observations but {len(masks)} legal-action masks; they pair up")
         request = pb.ActRequest(run_id=run_id, greedy=greedy, seed=seed, observations=[
             pb.Observation(features=row.tolist(), legal_actions=_legal_mask(m)) for row, m in zip(obs, masks)])
+        # (legal_actions=None leaves the optional field unset; an all-zero mask is sent as an explicit 0.)
         response = self._call(self._stub.Act, request)
         choices = response.choices
         return ActResult(actions=np.array([c.action for c in choices], dtype=np.int64),

@@ -38,6 +38,7 @@ final class HostedRun implements Runnable {
     private final long resumedFrom;
     private final long resumedInteractions;
     private final Environment env;
+    private final org.dirpg.proto.env.v1.EnvironmentDescription environment;
     private final Trainer trainer;
     private final Policy policy;
     private final Adam adam;
@@ -66,6 +67,9 @@ final class HostedRun implements Runnable {
         this.settings = settings;
         this.checkpointInterval = checkpointInterval;
         this.env = env;
+        // Described once: a client that calls Act needs the feature layout and the action count (issue #10).
+        this.environment = org.dirpg.env.remote.ProtoSpecs.toProto(env.spec(), "the environment of run " + id + ": "
+                + env.spec());
         this.trainer = trainer;
         this.policy = trainer.policy();
         this.adam = trainer.adam();
@@ -248,7 +252,8 @@ final class HostedRun implements Runnable {
                         .setInteractions(inter))
                 .setErrorMessage(error)
                 .setLatestCheckpoint(latestCheckpoint)
-                .setResumedFromUpdate(resumedFrom);
+                .setResumedFromUpdate(resumedFrom)
+                .setEnvironment(environment);
         UpdateMetrics latest = log.latest();
         if (latest != null) {
             b.setLatestMetrics(latest);

@@ -35,17 +35,14 @@ final class PolicyActor {
             throw new IllegalArgumentException("observations: at least one observation is required");
         }
         int n = spec.featureSize();
-        long all = spec.allActions();
+        long[] legal = new long[observations.size()];
         for (int i = 0; i < observations.size(); i++) {
             Observation o = observations.get(i);
             if (o.getFeaturesCount() != n) {
                 throw new IllegalArgumentException("observations[" + i + "].features: " + spec.id() + " observes "
                         + n + " features (" + spec.observation() + "), got " + o.getFeaturesCount());
             }
-            if ((o.getLegalActions() & ~all) != 0) {
-                throw new IllegalArgumentException("observations[" + i + "].legal_actions: mask "
-                        + Long.toBinaryString(o.getLegalActions()) + " names actions outside [0, " + spec.numActions() + ")");
-            }
+            legal[i] = legalActions(o, i);
         }
         if (loaded != snapshot) {
             copy.setParameters(snapshot.parameters());
@@ -54,14 +51,14 @@ final class PolicyActor {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] logp = new double[spec.numActions()];
         List<ActionChoice> out = new java.util.ArrayList<>(observations.size());
-        for (Observation o : observations) {
-            long legal = o.getLegalActions() == 0 ? all : o.getLegalActions();
+        for (int i = 0; i < observations.size(); i++) {
+            Observation o = observations.get(i);
             double[] x = new double[n];
             for (int j = 0; j < n; j++) {
                 x[j] = o.getFeatures(j);
             }
-            copy.logProbabilities(new ObservationState(x, legal), logp);
-            int a = greedy ? argmax(logp, legal) : Gumbels.sampleFromSubset(logp, legal, rng);
+            copy.logProbabilities(new ObservationState(x, legal[i]), logp);
+            int a = greedy ? argmax(logp, legal[i]) : Gumbels.sampleFromSubset(logp, legal[i], rng);
             ActionChoice.Builder c = ActionChoice.newBuilder().setAction(a).setLogProb(logp[a]);
             for (double v : logp) {
                 c.addLogProbs(v);
@@ -69,6 +66,28 @@ final class PolicyActor {
             out.add(c.build());
         }
         return out;
+    }
+
+    /**
+     * The observation's legal-action mask with the protocol's one meaning of each value: unset = every action, 0 = no
+     * action (as at a terminal StateView, so nothing to choose: rejected rather than read as "all", which a client
+     * passing a terminal state's mask through would not expect).
+     */
+    private long legalActions(Observation o, int i) {
+        long all = spec.allActions();
+        if (!o.hasLegalActions()) {
+            return all;
+        }
+        long mask = o.getLegalActions();
+        if (mask == 0) {
+            throw new IllegalArgumentException("observations[" + i + "].legal_actions: 0 means no action is legal "
+                    + "(a terminal state); leave it unset when every action is legal");
+        }
+        if ((mask & ~all) != 0) {
+            throw new IllegalArgumentException("observations[" + i + "].legal_actions: mask "
+                    + Long.toBinaryString(mask) + " names actions outside [0, " + spec.numActions() + ")");
+        }
+        return mask;
     }
 
     private static int argmax(double[] logp, long legal) {

@@ -112,6 +112,35 @@ class ActAndCheckpointTest {
         }
     }
 
+    /**
+     * legal_actions has one meaning across both protocols: 0 = no action legal (as at a terminal StateView), so Act
+     * rejects it; unset = every action legal. The run also reports its environment, whose spec sizes an observation.
+     */
+    @Test
+    void zeroMaskMeansNothingLegalAndUnsetMeansAllLegal() throws Exception {
+        try (TrainerServer s = new TrainerServer(1, dir)) {
+            String id = s.create(deepSea(2, 3).build()).getRunId();
+            s.awaitState(id, RunState.SUCCEEDED);
+            Environment env = TrainerFactory.environment(RunSpecs.toSettings(deepSea(2, 3).build()));
+            State root = env.reset(0);
+            assertStatus(Status.Code.INVALID_ARGUMENT, "observations[1].legal_actions: 0 means no action is legal",
+                    () -> s.stub().act(ActRequest.newBuilder().setRunId(id).addObservations(observation(root))
+                            .addObservations(observation(root).toBuilder().setLegalActions(0)).build()));
+            ActResponse all = s.stub().act(ActRequest.newBuilder().setRunId(id).setGreedy(true)
+                    .addObservations(observation(root)).build());
+            assertTrue(all.getChoices(0).getLogProbsList().stream().allMatch(Double::isFinite), "unset: both legal");
+
+            org.dirpg.proto.env.v1.EnvironmentDescription d = s.stub().getRun(
+                    org.dirpg.proto.train.v1.GetRunRequest.newBuilder().setRunId(id).build()).getRun().getEnvironment();
+            assertEquals("DeepSea-v0", d.getEnvId());
+            assertEquals(env.spec().numActions(), d.getNumActions());
+            int features = d.getObservationList().stream()
+                    .mapToInt(t -> t.getShapeList().stream().reduce(1, (a, b) -> a * b)).sum();
+            assertEquals(root.features().length, features, "the observation spec sizes Observation.features");
+            assertEquals(Double.NEGATIVE_INFINITY, d.getMinReward(), "an unbounded side travels as an infinity");
+        }
+    }
+
     @Test
     void policyFreeRunsCannotActOrCheckpoint() throws Exception {
         try (TrainerServer s = new TrainerServer(1, dir)) {
