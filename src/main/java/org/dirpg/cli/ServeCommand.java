@@ -2,8 +2,10 @@ package org.dirpg.cli;
 
 import io.grpc.InsecureServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dirpg.server.DirpgServer;
 import picocli.CommandLine.Command;
@@ -54,11 +56,34 @@ public final class ServeCommand implements Callable<Integer> {
         if (tokenKeyFile != null) {
             builder.tokenKey(DirpgServer.readTokenKey(tokenKeyFile));
         }
-        DirpgServer server = builder.start();
+        DirpgServer server;
+        try {
+            server = builder.start();
+        } catch (IOException e) {
+            throw bindFailure(e);
+        }
         server.installShutdownHook();
         System.out.println("dirpg server listening on " + host + ":" + server.port());
         System.out.flush();
         server.blockUntilShutdown();
         return 0;
+    }
+
+    /**
+     * A failed bind as one line: a busy port (the usual case) says so and how to pick another. Netty reports it as a
+     * BindException or, with its native transport, a plain IOException, so the cause chain's messages decide.
+     */
+    private CommandFailure bindFailure(IOException e) {
+        String cause = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            cause = t.getMessage();
+            if (String.valueOf(cause).toLowerCase(Locale.ROOT).contains("in use")) {
+                return new CommandFailure("cannot listen on " + host + ":" + port + ": the port is already in use "
+                        + "(another server listens there); stop that server or choose another --port (0 picks a "
+                        + "free one)", e);
+            }
+        }
+        return new CommandFailure("cannot listen on " + host + ":" + port + ": " + cause
+                + "; check --host (an address of this machine, or 0.0.0.0) and --port", e);
     }
 }
