@@ -43,6 +43,14 @@ def test_replicas_share_one_token_key_secret():
     cmd = minigrid["command"]
     assert cmd[cmd.index("--token-key-file") + 1] == "/run/secrets/token_key"
     assert "DIRPG_TOKEN_KEY" not in str(minigrid.get("environment", ""))  # the key never sits in plain env
+    # A missing key stops compose at once (interpolation's required form), not a restart loop of replicas.
+    assert COMPOSE["x-require-token-key"].startswith("${DIRPG_TOKEN_KEY:?set DIRPG_TOKEN_KEY ")
+
+
+def test_fleet_serves_the_readme_actions():
+    cmd = COMPOSE["services"]["minigrid"]["command"]
+    assert cmd[cmd.index("--actions") + 1] == "0,1,2,5"
+    assert "--paper-reward --actions 0,1,2,5" in (ROOT / "README.md").read_text()
 
 
 def test_healthchecks_use_the_grpc_health_service_and_gate_the_trainer():
