@@ -28,9 +28,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "4", description = "Runs that update at the same time (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints",
-            description = "Where checkpoints are written and read (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "runs/server",
+            description = "Where the run store (runs.db: runs, their state and metrics) lives; a server restarted on "
+                    + "the same directory lists every run and continues the unfinished ones (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--checkpoint-dir",
+            description = "Where checkpoints are written and read (default: <data-dir>/checkpoints).")
     Path checkpointDir;
+
+    @picocli.CommandLine.Mixin
+    LimitOptions limits;
 
     @Option(names = "--token-key-file",
             description = "HMAC key of the environment service's state tokens (>= 16 bytes; share it across a fleet). "
@@ -49,7 +57,9 @@ public final class ServeCommand implements Callable<Integer> {
         DirpgServer.Builder builder = DirpgServer.builder(
                         NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create()))
                 .workers(workers)
+                .dataDir(dataDir)
                 .checkpointDir(checkpointDir)
+                .limits(limits.toLimits())
                 .maxMessageBytes(maxMessageBytes);
         if (tokenKeyFile != null) {
             builder.tokenKey(DirpgServer.readTokenKey(tokenKeyFile));

@@ -20,6 +20,7 @@ import org.dirpg.proto.train.v1.TrainerServiceGrpc;
 import org.dirpg.server.env.EnvironmentServiceImpl;
 import org.dirpg.server.env.StateTokens;
 import org.dirpg.server.train.RunManager;
+import org.dirpg.server.train.ServerLimits;
 import org.dirpg.server.train.TrainerServiceImpl;
 
 /**
@@ -55,8 +56,12 @@ public final class DirpgServer {
         private final ServerBuilder<?> transport;
         /** Runs updating at the same time; default 4. */
         private int workers = 4;
-        /** Where checkpoints go; default runs/checkpoints. */
-        private Path checkpointDir = Path.of("runs", "checkpoints");
+        /** Where the run store (runs.db) lives; default runs/server. */
+        private Path dataDir = Path.of("runs", "server");
+        /** Where checkpoints go; default null = {@code <dataDir>/checkpoints}. */
+        private Path checkpointDir;
+        /** What one request may ask for. */
+        private ServerLimits limits = ServerLimits.defaults();
         /** Largest request accepted; default 16 MiB (batched Act calls and checkpoint bytes can be large). */
         private int maxMessageBytes = 16 << 20;
         /** HMAC key of the environment service's state tokens; default null = a random key for this process. */
@@ -73,6 +78,16 @@ public final class DirpgServer {
                 throw new IllegalArgumentException("workers: must be at least 1, got " + v);
             }
             workers = v;
+            return this;
+        }
+
+        public Builder dataDir(Path v) {
+            dataDir = v;
+            return this;
+        }
+
+        public Builder limits(ServerLimits v) {
+            limits = v;
             return this;
         }
 
@@ -106,7 +121,8 @@ public final class DirpgServer {
 
         /** Builds and starts the server; health turns SERVING once it listens. */
         public DirpgServer start() throws IOException {
-            RunManager runs = new RunManager(workers, checkpointDir);
+            RunManager runs = new RunManager(workers, dataDir,
+                    checkpointDir != null ? checkpointDir : dataDir.resolve("checkpoints"), limits);
             HealthStatusManager health = new HealthStatusManager();
             transport.maxInboundMessageSize(maxMessageBytes)
                     .addService(new TrainerServiceImpl(runs))
@@ -182,8 +198,10 @@ public final class DirpgServer {
     }
 
     /**
-     * Graceful stop: NOT_SERVING, then every run stops between updates (running ones write a checkpoint), then calls
-     * in flight get up to 5 s to finish (metric streams complete as their runs end). Idempotent.
+     * Graceful stop: NOT_SERVING and no new calls, then every run stops (running ones write a checkpoint and stay
+     * RUNNING in the run store, so the next server on the same data directory continues them; their metric streams
+     * end UNAVAILABLE "server shutting down; run will resume"), then calls in flight get up to 5 s to finish.
+     * Idempotent.
      */
     public void stop() throws InterruptedException {
         synchronized (this) {
@@ -193,8 +211,8 @@ public final class DirpgServer {
             stopped = true;
         }
         health.enterTerminalState();
-        runs.shutdown(30_000);
         server.shutdown();
+        runs.shutdown(30_000);
         if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);

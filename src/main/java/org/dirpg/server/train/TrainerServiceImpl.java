@@ -37,7 +37,7 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void createRun(CreateRunRequest request, StreamObserver<CreateRunResponse> responses) {
-        StatusMapping.respond(responses, () -> CreateRunResponse.newBuilder().setRun(runs.create(request).toProto()).build());
+        StatusMapping.respond(responses, () -> CreateRunResponse.newBuilder().setRun(runs.create(request, "").toProto()).build());
     }
 
     @Override
@@ -52,9 +52,11 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
             if (request.getState() == org.dirpg.proto.train.v1.RunState.UNRECOGNIZED) {
                 throw new IllegalArgumentException("state: unknown value " + request.getStateValue());
             }
-            for (HostedRun r : runs.list(request.getState())) {
+            RunManager.Page page = runs.list(request.getState(), request.getPageSize(), request.getPageToken(), r -> true);
+            for (HostedRun r : page.runs()) {
                 b.addRuns(r.toProto());
             }
+            b.setNextPageToken(page.nextPageToken());
             return b.build();
         });
     }
@@ -90,7 +92,7 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
         StatusMapping.respond(responses, () -> {
             HostedRun.Saved saved = runs.get(request.getRunId()).saveCheckpoint();
             return SaveCheckpointResponse.newBuilder()
-                    .setPath(saved.path().toString())
+                    .setPath(runs.relativeCheckpointPath(saved.path()))
                     .setCheckpoint(ByteString.copyFrom(saved.checkpoint().toBytes()))
                     .setUpdatesDone(saved.checkpoint().updatesDone())
                     .build();

@@ -37,7 +37,7 @@ final class TrainerServer implements AutoCloseable {
 
     TrainerServer(int workers, Path checkpointDir) throws IOException {
         String name = InProcessServerBuilder.generateName();
-        server = DirpgServer.builder(InProcessServerBuilder.forName(name)).workers(workers).checkpointDir(checkpointDir).start();
+        server = DirpgServer.builder(InProcessServerBuilder.forName(name)).workers(workers).dataDir(checkpointDir).checkpointDir(checkpointDir).start();
         channel = InProcessChannelBuilder.forName(name).build();
         async = TrainerServiceGrpc.newStub(channel);
     }
