@@ -125,9 +125,9 @@ public final class DirpgServer {
                     checkpointDir != null ? checkpointDir : dataDir.resolve("checkpoints"), limits);
             HealthStatusManager health = new HealthStatusManager();
             transport.maxInboundMessageSize(maxMessageBytes)
-                    .addService(new TrainerServiceImpl(runs))
-                    .addService(new EnvironmentServiceImpl(nativeEnvironments(),
-                            tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed))
+                    .addService(MalformedRequests.guard(new TrainerServiceImpl(runs)))
+                    .addService(MalformedRequests.guard(new EnvironmentServiceImpl(nativeEnvironments(),
+                            tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed)))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance());
             Server server = transport.build().start();

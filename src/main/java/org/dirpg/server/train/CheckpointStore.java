@@ -111,11 +111,11 @@ final class CheckpointStore {
                     + "(give it relative to that directory, as Run.latest_checkpoint does)");
         }
         if (!Files.isRegularFile(p)) {
-            throw new NoSuchElementException("checkpoint_path: no checkpoint file at " + relative(p));
+            throw new NoSuchElementException("checkpoint_path: no checkpoint file at " + Messages.cut(relative(p)));
         }
         try {
             if (!p.toRealPath().startsWith(dir.toRealPath())) {
-                throw new IllegalArgumentException("checkpoint_path: " + relative(p) + " links outside the server's "
+                throw new IllegalArgumentException("checkpoint_path: " + Messages.cut(relative(p)) + " links outside the server's "
                         + "checkpoint directory");
             }
             return Checkpoint.fromBytes(Files.readAllBytes(p));

@@ -162,11 +162,11 @@ final class HostedRun implements Runnable {
         if (policy == null || theta == null) {
             throw new IllegalArgumentException("checkpoint: " + live.trainer().name() + " has no policy to restore");
         }
+        NonFinite.requireFinite("checkpoint: parameters", theta);
         if (theta.length != policy.numParameters()) {
             throw new IllegalArgumentException("checkpoint: holds " + theta.length + " parameters, but the "
                     + settings.policy() + " policy for " + settings.envId() + " has " + policy.numParameters());
         }
-        NonFinite.requireFinite("checkpoint: parameters", theta);
         policy.setParameters(theta);
         if (adam != null && c.adamState() != null) {
             for (double[] row : c.adamState()) {

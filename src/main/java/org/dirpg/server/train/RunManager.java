@@ -226,6 +226,15 @@ public final class RunManager {
         }
     }
 
+    /** The run an Act request names, once the request is within the limits. */
+    HostedRun checkedForAct(org.dirpg.proto.train.v1.ActRequest request) {
+        if (request.getObservationsCount() > limits.maxActObservations()) {
+            throw new IllegalArgumentException("observations: at most " + limits.maxActObservations()
+                    + " per call on this server (serve --max-act-observations), got " + request.getObservationsCount());
+        }
+        return get(request.getRunId());
+    }
+
     /** One page of runs. */
     record Page(List<HostedRun> runs, String nextPageToken) {
     }

@@ -83,7 +83,7 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void act(ActRequest request, StreamObserver<ActResponse> responses) {
-        StatusMapping.respond(responses, () -> runs.get(request.getRunId())
+        StatusMapping.respond(responses, () -> runs.checkedForAct(request)
                 .act(request.getObservationsList(), request.getGreedy(), request.getSeed()));
     }
 

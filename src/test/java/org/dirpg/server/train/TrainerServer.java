@@ -36,8 +36,14 @@ final class TrainerServer implements AutoCloseable {
     final TrainerServiceGrpc.TrainerServiceStub async;
 
     TrainerServer(int workers, Path checkpointDir) throws IOException {
+        this(workers, checkpointDir, org.dirpg.server.train.ServerLimits.defaults());
+    }
+
+    /** A server whose data and checkpoint directory is {@code checkpointDir}, with {@code limits}. */
+    TrainerServer(int workers, Path checkpointDir, ServerLimits limits) throws IOException {
         String name = InProcessServerBuilder.generateName();
-        server = DirpgServer.builder(InProcessServerBuilder.forName(name)).workers(workers).dataDir(checkpointDir).checkpointDir(checkpointDir).start();
+        server = DirpgServer.builder(InProcessServerBuilder.forName(name)).workers(workers).dataDir(checkpointDir)
+                .checkpointDir(checkpointDir).limits(limits).start();
         channel = InProcessChannelBuilder.forName(name).build();
         async = TrainerServiceGrpc.newStub(channel);
     }
