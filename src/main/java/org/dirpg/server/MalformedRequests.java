@@ -33,10 +33,18 @@ public final class MalformedRequests {
     }
 
     public static ServerServiceDefinition guard(ServerServiceDefinition service) {
-        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
+        // The schema descriptor is kept so that server reflection still describes the service.
+        io.grpc.ServiceDescriptor original = service.getServiceDescriptor();
+        io.grpc.ServiceDescriptor.Builder descriptor = io.grpc.ServiceDescriptor.newBuilder(original.getName())
+                .setSchemaDescriptor(original.getSchemaDescriptor());
+        java.util.List<ServerMethodDefinition<?, ?>> guarded = new java.util.ArrayList<>();
         for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
-            b.addMethod(guard(m));
+            ServerMethodDefinition<?, ?> g = guard(m);
+            guarded.add(g);
+            descriptor.addMethod(g.getMethodDescriptor());
         }
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(descriptor.build());
+        guarded.forEach(b::addMethod);
         return b.build();
     }
 
