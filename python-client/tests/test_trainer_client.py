@@ -152,3 +152,11 @@ def test_cli_runs_create_watch_list(server):
     assert bad.returncode == 1 and "INVALID_ARGUMENT: epsilon" in bad.stderr
     unknown = cli("runs", "get", "run-nope")
     assert unknown.returncode == 1 and "NOT_FOUND" in unknown.stderr
+
+
+def test_list_runs_pages_through_every_run(client):
+    ids = [client.create_run("DeepSea-v0", budget=10, updates=2, seed=i).run_id for i in range(5)]
+    paged = [r.run_id for r in client.iter_runs(page_size=2)]
+    assert [i for i in paged if i in ids] == ids, "every run, in creation order, across pages"
+    assert [r.run_id for r in client.list_runs(page_size=3)] == paged
+    assert all(r.owner == "" for r in client.list_runs()), "no authentication: no owner"

@@ -65,6 +65,8 @@ class Run:
     error_message: str
     latest_checkpoint: str
     resumed_from_update: int
+    recovered_from_update: int | None = None
+    owner: str = ""
 
     @property
     def ended(self) -> bool:
@@ -78,7 +80,9 @@ class Run:
                    latest_metrics=UpdateMetrics.from_proto(r.latest_metrics) if r.HasField("latest_metrics")
                    else None,
                    error_message=r.error_message, latest_checkpoint=r.latest_checkpoint,
-                   resumed_from_update=r.resumed_from_update)
+                   resumed_from_update=r.resumed_from_update,
+                   recovered_from_update=r.recovered_from_update if r.HasField("recovered_from_update") else None,
+                   owner=r.owner)
 
 
 @dataclass(frozen=True)
@@ -225,16 +229,27 @@ class TrainerClient:
     def get_run(self, run_id: str) -> Run:
         return Run.from_proto(self._call(self._stub.GetRun, pb.GetRunRequest(run_id=run_id)).run)
 
-    def list_runs(self, state: str | None = None) -> list[Run]:
-        """Every run of the server in creation order, or only those in ``state`` (e.g. "RUNNING")."""
-        request = pb.ListRunsRequest()
+    def list_runs(self, state: str | None = None, page_size: int = 200) -> list[Run]:
+        """Every run of the server (that the caller may see) in creation order, or only those in ``state`` (e.g.
+        "RUNNING"), fetched ``page_size`` at a time so no single response grows with the number of runs."""
+        return list(self.iter_runs(state, page_size))
+
+    def iter_runs(self, state: str | None = None, page_size: int = 200) -> Iterator[Run]:
+        """As ``list_runs``, one page per call as the iteration needs it (AIP-158 page tokens)."""
+        request = pb.ListRunsRequest(page_size=page_size)
         if state is not None:
             try:
                 request.state = pb.RunState.Value(state.upper())
             except ValueError:
                 raise ValueError(f"run state '{state}' unknown; use one of "
                                  f"{[n for n in pb.RunState.keys() if not n.endswith('UNSPECIFIED')]}") from None
-        return [Run.from_proto(r) for r in self._call(self._stub.ListRuns, request).runs]
+        while True:
+            page = self._call(self._stub.ListRuns, request)
+            for r in page.runs:
+                yield Run.from_proto(r)
+            if not page.next_page_token:
+                return
+            request.page_token = page.next_page_token
 
     def stop_run(self, run_id: str) -> Run:
         return Run.from_proto(self._call(self._stub.StopRun, pb.StopRunRequest(run_id=run_id)).run)
