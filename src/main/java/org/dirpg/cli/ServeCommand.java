@@ -40,6 +40,11 @@ public final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     LimitOptions limits;
 
+    @Option(names = "--remote-retry-budget", defaultValue = "PT60S",
+            description = "How long a run keeps retrying its environment fleet (with backoff) before it fails, "
+                    + "ISO-8601 (default: ${DEFAULT-VALUE}).")
+    java.time.Duration remoteRetryBudget;
+
     @Option(names = "--token-key-file",
             description = "HMAC key of the environment service's state tokens (>= 16 bytes; share it across a fleet). "
                     + "Default: a random key, so tokens only work on this process.")
@@ -60,6 +65,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .dataDir(dataDir)
                 .checkpointDir(checkpointDir)
                 .limits(limits.toLimits())
+                .remoteOptions(org.dirpg.env.remote.RemoteOptions.defaults().withRetryBudget(remoteRetryBudget))
                 .maxMessageBytes(maxMessageBytes);
         if (tokenKeyFile != null) {
             builder.tokenKey(DirpgServer.readTokenKey(tokenKeyFile));

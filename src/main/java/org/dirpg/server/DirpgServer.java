@@ -19,6 +19,7 @@ import org.dirpg.proto.env.v1.EnvironmentServiceGrpc;
 import org.dirpg.proto.train.v1.TrainerServiceGrpc;
 import org.dirpg.server.env.EnvironmentServiceImpl;
 import org.dirpg.server.env.StateTokens;
+import org.dirpg.env.remote.RemoteOptions;
 import org.dirpg.server.train.RunManager;
 import org.dirpg.server.train.ServerLimits;
 import org.dirpg.server.train.TrainerServiceImpl;
@@ -62,6 +63,8 @@ public final class DirpgServer {
         private Path checkpointDir;
         /** What one request may ask for. */
         private ServerLimits limits = ServerLimits.defaults();
+        /** How runs call remote environment fleets; default {@link RemoteOptions#defaults()} (60 s retry budget). */
+        private RemoteOptions remote = RemoteOptions.defaults();
         /** Largest request accepted; default 16 MiB (batched Act calls and checkpoint bytes can be large). */
         private int maxMessageBytes = 16 << 20;
         /** HMAC key of the environment service's state tokens; default null = a random key for this process. */
@@ -88,6 +91,11 @@ public final class DirpgServer {
 
         public Builder limits(ServerLimits v) {
             limits = v;
+            return this;
+        }
+
+        public Builder remoteOptions(RemoteOptions v) {
+            remote = v;
             return this;
         }
 
@@ -122,7 +130,7 @@ public final class DirpgServer {
         /** Builds and starts the server; health turns SERVING once it listens. */
         public DirpgServer start() throws IOException {
             RunManager runs = new RunManager(workers, dataDir,
-                    checkpointDir != null ? checkpointDir : dataDir.resolve("checkpoints"), limits);
+                    checkpointDir != null ? checkpointDir : dataDir.resolve("checkpoints"), limits, remote);
             HealthStatusManager health = new HealthStatusManager();
             transport.maxInboundMessageSize(maxMessageBytes)
                     .addService(MalformedRequests.guard(new TrainerServiceImpl(runs)))

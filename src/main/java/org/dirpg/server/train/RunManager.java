@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.dirpg.env.Environment;
 import org.dirpg.env.classic.SpanningTreeBandit;
+import org.dirpg.env.remote.RemoteOptions;
 import org.dirpg.env.remote.RemoteUnavailableException;
 import org.dirpg.policy.Policy;
 import org.dirpg.proto.train.v1.CreateRunRequest;
@@ -44,6 +45,7 @@ public final class RunManager {
     private final CheckpointStore checkpoints;
     private final StoreWriter writer;
     private final ServerLimits limits;
+    private final RemoteOptions remote;
     /** In creation order; the position is the key of ListRuns page tokens. */
     private final Map<String, HostedRun> runs = new LinkedHashMap<>();
     private final Map<String, Long> ordinals = new LinkedHashMap<>();
@@ -55,6 +57,11 @@ public final class RunManager {
      * @param checkpointDir where checkpoints are written and the only place checkpoint paths may point to
      */
     public RunManager(int workers, Path dataDir, Path checkpointDir, ServerLimits limits) {
+        this(workers, dataDir, checkpointDir, limits, RemoteOptions.defaults());
+    }
+
+    /** @param remote how runs on remote environments call their fleet (deadlines, retry budget) */
+    public RunManager(int workers, Path dataDir, Path checkpointDir, ServerLimits limits, RemoteOptions remote) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers: must be at least 1, got " + workers);
         }
@@ -66,6 +73,7 @@ public final class RunManager {
         };
         this.workers = Executors.newFixedThreadPool(workers, daemons);
         this.limits = limits;
+        this.remote = remote;
         this.checkpoints = new CheckpointStore(checkpointDir, limits.checkpointsKept());
         this.writer = new StoreWriter(new RunStore(dataDir));
         recover();
@@ -171,11 +179,11 @@ public final class RunManager {
     /** The environment, policy and trainer of {@code settings}, the trainer seeded for {@code resume} if given. */
     private HostedRun.Live build(TrainSettings settings, Checkpoint resume) {
         Environment env;
-        boolean remote = !settings.remoteEndpoints().isEmpty();
+        boolean isRemote = !settings.remoteEndpoints().isEmpty();
         try {
-            env = TrainerFactory.environment(settings);
+            env = TrainerFactory.environment(settings, remote);
         } catch (IllegalArgumentException e) {
-            throw RunSpecs.named(remote ? "remote_environment" : "native_environment.options", e);
+            throw RunSpecs.named(isRemote ? "remote_environment" : "native_environment.options", e);
         } catch (RemoteUnavailableException e) {
             throw Status.UNAVAILABLE.withDescription("remote_environment.endpoints: " + e.getMessage()).withCause(e)
                     .asRuntimeException();

@@ -41,9 +41,14 @@ final class TrainerServer implements AutoCloseable {
 
     /** A server whose data and checkpoint directory is {@code checkpointDir}, with {@code limits}. */
     TrainerServer(int workers, Path checkpointDir, ServerLimits limits) throws IOException {
+        this(workers, checkpointDir, limits, org.dirpg.env.remote.RemoteOptions.defaults());
+    }
+
+    TrainerServer(int workers, Path checkpointDir, ServerLimits limits, org.dirpg.env.remote.RemoteOptions remote)
+            throws IOException {
         String name = InProcessServerBuilder.generateName();
         server = DirpgServer.builder(InProcessServerBuilder.forName(name)).workers(workers).dataDir(checkpointDir)
-                .checkpointDir(checkpointDir).limits(limits).start();
+                .checkpointDir(checkpointDir).limits(limits).remoteOptions(remote).start();
         channel = InProcessChannelBuilder.forName(name).build();
         async = TrainerServiceGrpc.newStub(channel);
     }
