@@ -13,6 +13,8 @@ update's metrics for the whole run.
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 
@@ -183,17 +185,21 @@ def _legal_mask(mask) -> int:
 
 
 class TrainerClient:
-    """The trainer server at ``address`` ("host:port" or any gRPC target); ``timeout`` bounds each unary call."""
+    """The trainer server at ``address`` ("host:port" or any gRPC target); ``timeout`` bounds each unary call.
+    ``token`` (default: the environment variable DIRPG_TOKEN) is sent as ``authorization: Bearer TOKEN`` on every
+    call, for servers started with --tokens-file."""
 
-    def __init__(self, address: str, timeout: float = 30.0):
+    def __init__(self, address: str, timeout: float = 30.0, token: str | None = None):
         self.address = address
         self._channel = grpc.insecure_channel(address)
         self._stub = pb_grpc.TrainerServiceStub(self._channel)
         self._timeout = timeout
+        token = token if token is not None else os.environ.get("DIRPG_TOKEN")
+        self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
 
     def _call(self, method, request):
         try:
-            return method(request, timeout=self._timeout)
+            return method(request, timeout=self._timeout, metadata=self._metadata)
         except grpc.RpcError as e:
             raise error_from_rpc(e) from None
 
@@ -258,7 +264,7 @@ class TrainerClient:
         """The run's metrics from update ``from_update`` on, replayed then live, until the run ends.
         ``timeout`` (seconds, default none) bounds the whole stream."""
         stream = self._stub.StreamMetrics(pb.StreamMetricsRequest(run_id=run_id, start_update=from_update),
-                                          timeout=timeout)
+                                          timeout=timeout, metadata=self._metadata)
         try:
             for response in stream:
                 yield UpdateMetrics.from_proto(response.metrics)

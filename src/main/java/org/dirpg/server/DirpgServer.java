@@ -20,6 +20,9 @@ import org.dirpg.proto.train.v1.TrainerServiceGrpc;
 import org.dirpg.server.env.EnvironmentServiceImpl;
 import org.dirpg.server.env.StateTokens;
 import org.dirpg.env.remote.RemoteOptions;
+import org.dirpg.server.auth.BearerAuthInterceptor;
+import org.dirpg.server.auth.EndpointAllowList;
+import org.dirpg.server.auth.Tokens;
 import org.dirpg.server.train.RunManager;
 import org.dirpg.server.train.ServerLimits;
 import org.dirpg.server.train.TrainerServiceImpl;
@@ -63,6 +66,10 @@ public final class DirpgServer {
         private Path checkpointDir;
         /** What one request may ask for. */
         private ServerLimits limits = ServerLimits.defaults();
+        /** Accepted bearer tokens; default null = no authentication (serve allows that on loopback only). */
+        private Tokens tokens;
+        /** Remote environment endpoints runs may name; default loopback host:port only. */
+        private EndpointAllowList allowList = new EndpointAllowList(List.of());
         /** How runs call remote environment fleets; default {@link RemoteOptions#defaults()} (60 s retry budget). */
         private RemoteOptions remote = RemoteOptions.defaults();
         /** Largest request accepted; default 16 MiB (batched Act calls and checkpoint bytes can be large). */
@@ -91,6 +98,16 @@ public final class DirpgServer {
 
         public Builder limits(ServerLimits v) {
             limits = v;
+            return this;
+        }
+
+        public Builder tokens(Tokens v) {
+            tokens = v;
+            return this;
+        }
+
+        public Builder allowList(EndpointAllowList v) {
+            allowList = v;
             return this;
         }
 
@@ -130,8 +147,11 @@ public final class DirpgServer {
         /** Builds and starts the server; health turns SERVING once it listens. */
         public DirpgServer start() throws IOException {
             RunManager runs = new RunManager(workers, dataDir,
-                    checkpointDir != null ? checkpointDir : dataDir.resolve("checkpoints"), limits, remote);
+                    checkpointDir != null ? checkpointDir : dataDir.resolve("checkpoints"), limits, remote, allowList);
             HealthStatusManager health = new HealthStatusManager();
+            if (tokens != null) {
+                transport.intercept(new BearerAuthInterceptor(tokens));
+            }
             transport.maxInboundMessageSize(maxMessageBytes)
                     .addService(MalformedRequests.guard(new TrainerServiceImpl(runs)))
                     .addService(MalformedRequests.guard(new EnvironmentServiceImpl(nativeEnvironments(),

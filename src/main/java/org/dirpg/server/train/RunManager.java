@@ -22,6 +22,8 @@ import org.dirpg.env.remote.RemoteUnavailableException;
 import org.dirpg.policy.Policy;
 import org.dirpg.proto.train.v1.CreateRunRequest;
 import org.dirpg.proto.train.v1.RunState;
+import org.dirpg.server.auth.EndpointAllowList;
+import org.dirpg.server.auth.Identity;
 import org.dirpg.train.Checkpoint;
 import org.dirpg.train.TrainSettings;
 import org.dirpg.train.Trainer;
@@ -46,6 +48,7 @@ public final class RunManager {
     private final StoreWriter writer;
     private final ServerLimits limits;
     private final RemoteOptions remote;
+    private final EndpointAllowList allowed;
     /** In creation order; the position is the key of ListRuns page tokens. */
     private final Map<String, HostedRun> runs = new LinkedHashMap<>();
     private final Map<String, Long> ordinals = new LinkedHashMap<>();
@@ -60,8 +63,16 @@ public final class RunManager {
         this(workers, dataDir, checkpointDir, limits, RemoteOptions.defaults());
     }
 
-    /** @param remote how runs on remote environments call their fleet (deadlines, retry budget) */
     public RunManager(int workers, Path dataDir, Path checkpointDir, ServerLimits limits, RemoteOptions remote) {
+        this(workers, dataDir, checkpointDir, limits, remote, new EndpointAllowList(List.of()));
+    }
+
+    /**
+     * @param remote  how runs on remote environments call their fleet (deadlines, retry budget)
+     * @param allowed the remote environment endpoints a run may name
+     */
+    public RunManager(int workers, Path dataDir, Path checkpointDir, ServerLimits limits, RemoteOptions remote,
+                      EndpointAllowList allowed) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers: must be at least 1, got " + workers);
         }
@@ -74,6 +85,7 @@ public final class RunManager {
         this.workers = Executors.newFixedThreadPool(workers, daemons);
         this.limits = limits;
         this.remote = remote;
+        this.allowed = allowed;
         this.checkpoints = new CheckpointStore(checkpointDir, limits.checkpointsKept());
         this.writer = new StoreWriter(new RunStore(dataDir));
         recover();
@@ -148,6 +160,13 @@ public final class RunManager {
             settings = resume.settings();
         } else {
             throw new IllegalArgumentException("spec: required (unless resuming from a checkpoint)");
+        }
+        for (String e : settings.remoteEndpoints()) {
+            if (!allowed.allows(e)) {
+                throw Status.PERMISSION_DENIED.withDescription("remote_environment.endpoints: '" + Messages.cut(e)
+                        + "' is not an endpoint this server may call (allowed: " + allowed.describe()
+                        + "; serve --remote-allow)").asRuntimeException();
+            }
         }
         long interval = limits.check(settings, request.hasSpec() ? request.getSpec().getCheckpointInterval() : 0);
         synchronized (runs) {
@@ -235,12 +254,34 @@ public final class RunManager {
     }
 
     /** The run an Act request names, once the request is within the limits. */
-    HostedRun checkedForAct(org.dirpg.proto.train.v1.ActRequest request) {
+    HostedRun checkedForAct(org.dirpg.proto.train.v1.ActRequest request, Identity who) {
         if (request.getObservationsCount() > limits.maxActObservations()) {
             throw new IllegalArgumentException("observations: at most " + limits.maxActObservations()
                     + " per call on this server (serve --max-act-observations), got " + request.getObservationsCount());
         }
-        return get(request.getRunId());
+        return getFor(request.getRunId(), who);
+    }
+
+    /**
+     * The run, if {@code who} may access it.
+     *
+     * @throws NoSuchElementException if there is no such run
+     * @throws io.grpc.StatusRuntimeException PERMISSION_DENIED if it belongs to another identity
+     */
+    HostedRun getFor(String runId, Identity who) {
+        HostedRun run = get(runId);
+        if (!who.mayAccess(run.owner())) {
+            throw Status.PERMISSION_DENIED.withDescription("run_id: run '" + run.id() + "' belongs to another identity")
+                    .asRuntimeException();
+        }
+        return run;
+    }
+
+    /** Asks the run to stop, if {@code who} may. */
+    HostedRun stop(String runId, Identity who) {
+        HostedRun run = getFor(runId, who);
+        run.requestStop();
+        return run;
     }
 
     /** One page of runs. */
