@@ -94,7 +94,7 @@ case "$cmd" in
         done
         if [ $trainer -eq 1 ]; then
             nohup "$java" -jar "$jar" serve --host 127.0.0.1 --port 0 --token-key-file "$dir/key" \
-                --data-dir "$dir/trainer" > "$dir/trainer.log" 2>&1 < /dev/null &
+                --data-dir "$dir/trainer-data" > "$dir/trainer.log" 2>&1 < /dev/null &
             echo $! >> "$dir/pids"; trainer_pid=$!
         fi
         endpoints=()
