@@ -93,8 +93,8 @@ case "$cmd" in
             echo $! >> "$dir/pids"; pids+=($!)
         done
         if [ $trainer -eq 1 ]; then
-            DIRPG_TOKEN_KEY="$(cat "$dir/key")" nohup "$java" -jar "$jar" serve --host 127.0.0.1 --port 0 \
-                > "$dir/trainer.log" 2>&1 < /dev/null &
+            nohup "$java" -jar "$jar" serve --host 127.0.0.1 --port 0 --token-key-file "$dir/key" \
+                --data-dir "$dir/trainer-data" > "$dir/trainer.log" 2>&1 < /dev/null &
             echo $! >> "$dir/pids"; trainer_pid=$!
         fi
         endpoints=()

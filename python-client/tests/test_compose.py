@@ -23,7 +23,10 @@ def test_services_build_from_the_docker_folder():
     assert services["minigrid"]["build"] == {"context": ".", "dockerfile": "docker/envserver.Dockerfile"}
     for service in services.values():
         assert (ROOT / service["build"]["dockerfile"]).is_file()
-    assert services["trainer"]["command"] == ["serve", "--host", "0.0.0.0", "--port", "50051"]
+    trainer = services["trainer"]["command"]
+    assert trainer[:5] == ["serve", "--host", "0.0.0.0", "--port", "50051"]
+    assert trainer[trainer.index("--tokens-file") + 1] == "/run/secrets/trainer_tokens"
+    assert trainer[trainer.index("--remote-allow") + 1] == "dns:///minigrid:50061"
     cmd = services["minigrid"]["command"]
     assert cmd[:3] == ["--env", "MiniGrid-MultiRoom-N6-v0", "--paper-reward"]
     assert cmd[cmd.index("--host") + 1] == "0.0.0.0" and cmd[cmd.index("--port") + 1] == "50061"
@@ -36,8 +39,16 @@ def test_minigrid_scales_no_container_name_no_host_port():
     assert "container_name" not in COMPOSE["services"]["trainer"]
 
 
+def test_trainer_is_published_on_loopback_only_with_a_token_secret():
+    trainer = COMPOSE["services"]["trainer"]
+    assert trainer["ports"] == ["127.0.0.1:50051:50051"]
+    assert trainer["secrets"] == ["trainer_tokens"]
+    assert "DIRPG_TRAINER_TOKENS" not in str(trainer.get("environment", ""))
+
+
 def test_replicas_share_one_token_key_secret():
-    assert COMPOSE["secrets"] == {"token_key": {"environment": "DIRPG_TOKEN_KEY"}}
+    assert COMPOSE["secrets"]["token_key"] == {"environment": "DIRPG_TOKEN_KEY"}
+    assert COMPOSE["secrets"]["trainer_tokens"] == {"environment": "DIRPG_TRAINER_TOKENS"}
     minigrid = COMPOSE["services"]["minigrid"]
     assert minigrid["secrets"] == ["token_key"]
     cmd = minigrid["command"]

@@ -171,3 +171,33 @@ def test_cli_runs_create_watch_list(server):
     assert bad.returncode == 1 and "INVALID_ARGUMENT: epsilon" in bad.stderr
     unknown = cli("runs", "get", "run-nope")
     assert unknown.returncode == 1 and "NOT_FOUND" in unknown.stderr
+
+
+def test_list_runs_pages_through_every_run(client):
+    ids = [client.create_run("DeepSea-v0", budget=10, updates=2, seed=i).run_id for i in range(5)]
+    paged = [r.run_id for r in client.iter_runs(page_size=2)]
+    assert [i for i in paged if i in ids] == ids, "every run, in creation order, across pages"
+    assert [r.run_id for r in client.list_runs(page_size=3)] == paged
+    assert all(r.owner == "" for r in client.list_runs()), "no authentication: no owner"
+
+
+def test_bearer_tokens_owners_and_typed_errors(tmp_path):
+    from dirpg.errors import PermissionDenied, Unauthenticated
+    if not launch.java_jar().is_file():
+        pytest.skip(f"{launch.java_jar()} is not built")
+    tokens = "alice alice-token-0123456789\nbob bob-token-0123456789ab\n"
+    proc = launch.start_java_server(env={"DIRPG_TOKENS": tokens}, cwd=str(tmp_path))
+    try:
+        with TrainerClient(proc.address, token="alice-token-0123456789") as alice, \
+                TrainerClient(proc.address, token="bob-token-0123456789ab") as bob, \
+                TrainerClient(proc.address, token="") as nobody:
+            run = alice.create_run("DeepSea-v0", budget=10, updates=2, seed=1)
+            assert run.owner == "alice"
+            with pytest.raises(Unauthenticated, match="bearer token"):
+                nobody.list_runs()
+            with pytest.raises(PermissionDenied, match="belongs to another identity"):
+                bob.get_run(run.run_id)
+            assert [r.run_id for r in bob.list_runs()] == []
+            assert [m.update for m in alice.watch(run.run_id)] == [0, 1]
+    finally:
+        proc.stop()

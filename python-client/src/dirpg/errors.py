@@ -42,6 +42,18 @@ class Internal(DirpgError):
     """INTERNAL: the server or an environment misbehaved."""
 
 
+class Unauthenticated(DirpgError, PermissionError):
+    """UNAUTHENTICATED: the server wants a valid bearer token (TrainerClient(token=...) or DIRPG_TOKEN)."""
+
+
+class PermissionDenied(DirpgError, PermissionError):
+    """PERMISSION_DENIED: the run belongs to another identity, or an endpoint is not on the server's allow-list."""
+
+
+class ResourceExhausted(DirpgError):
+    """RESOURCE_EXHAUSTED: a server limit was reached (e.g. too many queued runs); the message names it."""
+
+
 _BY_CODE = {
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
     grpc.StatusCode.NOT_FOUND: NotFound,
@@ -49,6 +61,9 @@ _BY_CODE = {
     grpc.StatusCode.UNAVAILABLE: Unavailable,
     grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceeded,
     grpc.StatusCode.INTERNAL: Internal,
+    grpc.StatusCode.UNAUTHENTICATED: Unauthenticated,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: ResourceExhausted,
 }
 
 

@@ -13,6 +13,8 @@ update's metrics for the whole run.
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 
@@ -65,6 +67,8 @@ class Run:
     error_message: str
     latest_checkpoint: str
     resumed_from_update: int
+    recovered_from_update: int | None = None
+    owner: str = ""
 
     @property
     def ended(self) -> bool:
@@ -78,7 +82,9 @@ class Run:
                    latest_metrics=UpdateMetrics.from_proto(r.latest_metrics) if r.HasField("latest_metrics")
                    else None,
                    error_message=r.error_message, latest_checkpoint=r.latest_checkpoint,
-                   resumed_from_update=r.resumed_from_update)
+                   resumed_from_update=r.resumed_from_update,
+                   recovered_from_update=r.recovered_from_update if r.HasField("recovered_from_update") else None,
+                   owner=r.owner)
 
 
 @dataclass(frozen=True)
@@ -181,17 +187,21 @@ def _legal_mask(mask) -> int | None:
 
 
 class TrainerClient:
-    """The trainer server at ``address`` ("host:port" or any gRPC target); ``timeout`` bounds each unary call."""
+    """The trainer server at ``address`` ("host:port" or any gRPC target); ``timeout`` bounds each unary call.
+    ``token`` (default: the environment variable DIRPG_TOKEN) is sent as ``authorization: Bearer TOKEN`` on every
+    call, for servers started with --tokens-file."""
 
-    def __init__(self, address: str, timeout: float = 30.0):
+    def __init__(self, address: str, timeout: float = 30.0, token: str | None = None):
         self.address = address
         self._channel = grpc.insecure_channel(address)
         self._stub = pb_grpc.TrainerServiceStub(self._channel)
         self._timeout = timeout
+        token = token if token is not None else os.environ.get("DIRPG_TOKEN")
+        self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
 
     def _call(self, method, request):
         try:
-            return method(request, timeout=self._timeout)
+            return method(request, timeout=self._timeout, metadata=self._metadata)
         except grpc.RpcError as e:
             raise error_from_rpc(e) from None
 
@@ -227,16 +237,27 @@ class TrainerClient:
     def get_run(self, run_id: str) -> Run:
         return Run.from_proto(self._call(self._stub.GetRun, pb.GetRunRequest(run_id=run_id)).run)
 
-    def list_runs(self, state: str | None = None) -> list[Run]:
-        """Every run of the server in creation order, or only those in ``state`` (e.g. "RUNNING")."""
-        request = pb.ListRunsRequest()
+    def list_runs(self, state: str | None = None, page_size: int = 200) -> list[Run]:
+        """Every run of the server (that the caller may see) in creation order, or only those in ``state`` (e.g.
+        "RUNNING"), fetched ``page_size`` at a time so no single response grows with the number of runs."""
+        return list(self.iter_runs(state, page_size))
+
+    def iter_runs(self, state: str | None = None, page_size: int = 200) -> Iterator[Run]:
+        """As ``list_runs``, one page per call as the iteration needs it (AIP-158 page tokens)."""
+        request = pb.ListRunsRequest(page_size=page_size)
         if state is not None:
             try:
                 request.state = pb.RunState.Value(state.upper())
             except ValueError:
                 raise ValueError(f"run state '{state}' unknown; use one of "
                                  f"{[n for n in pb.RunState.keys() if not n.endswith('UNSPECIFIED')]}") from None
-        return [Run.from_proto(r) for r in self._call(self._stub.ListRuns, request).runs]
+        while True:
+            page = self._call(self._stub.ListRuns, request)
+            for r in page.runs:
+                yield Run.from_proto(r)
+            if not page.next_page_token:
+                return
+            request.page_token = page.next_page_token
 
     def stop_run(self, run_id: str) -> Run:
         return Run.from_proto(self._call(self._stub.StopRun, pb.StopRunRequest(run_id=run_id)).run)
@@ -245,7 +266,7 @@ class TrainerClient:
         """The run's metrics from update ``from_update`` on, replayed then live, until the run ends.
         ``timeout`` (seconds, default none) bounds the whole stream."""
         stream = self._stub.StreamMetrics(pb.StreamMetricsRequest(run_id=run_id, start_update=from_update),
-                                          timeout=timeout)
+                                          timeout=timeout, metadata=self._metadata)
         try:
             for response in stream:
                 yield UpdateMetrics.from_proto(response.metrics)

@@ -9,7 +9,6 @@ import org.dirpg.env.remote.RemoteOptions;
 import org.dirpg.policy.Adam;
 import org.dirpg.policy.dl4j.Dl4jBench;
 import org.dirpg.policy.dl4j.MiniGridConvPolicy;
-import org.dirpg.search.Priority;
 import org.dirpg.search.SearchConfig;
 import org.dirpg.train.DirPGTrainer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,8 +23,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class MiniGridBench {
     /** Regions expanded per round in the batched figures. */
     static final int ROUND = 32;
-    /** Interactions per map, the paper's MiniGrid budget. */
-    static final long BUDGET = 3000;
 
     private MiniGridBench() {
     }

@@ -3,9 +3,6 @@ package org.dirpg.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.dirpg.experiment.BanditExperiment;
 import org.dirpg.experiment.BanditSetting;
 import org.dirpg.experiment.BanditSweep;
@@ -15,8 +12,6 @@ import org.dirpg.experiment.GaussianChoiceExperiment;
 import org.dirpg.experiment.MiniGridExperiment;
 import org.dirpg.experiment.MiniGridSetup;
 import org.dirpg.experiment.MuDistribution;
-import org.dirpg.search.Priority;
-import org.dirpg.train.TrainSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,16 +24,6 @@ public final class ExperimentCommand implements Runnable {
     @Override
     public void run() {
         new picocli.CommandLine(this).usage(System.out);
-    }
-
-    /** A progress bar on a terminal; on a pipe or log file, a bar that draws nothing (it would flood the log). */
-    static ProgressBar bar(String name, long max) {
-        ProgressBarBuilder b = new ProgressBarBuilder();
-        if (System.console() == null) {
-            b.setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> { }));
-        }
-        return b.setTaskName(name).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500).continuousUpdate().build();
     }
 
     @Command(name = "bandit", mixinStandardHelpOptions = true,

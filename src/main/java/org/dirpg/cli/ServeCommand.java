@@ -30,9 +30,32 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "4", description = "Runs that update at the same time (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--checkpoint-dir", defaultValue = "runs/checkpoints",
-            description = "Where checkpoints are written and read (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", defaultValue = "runs/server",
+            description = "Where the run store (runs.db: runs, their state and metrics) lives; a server restarted on "
+                    + "the same directory lists every run and continues the unfinished ones (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--checkpoint-dir",
+            description = "Where checkpoints are written and read (default: <data-dir>/checkpoints).")
     Path checkpointDir;
+
+    @picocli.CommandLine.Mixin
+    LimitOptions limits;
+
+    @Option(names = "--tokens-file",
+            description = "Bearer tokens the server accepts, one 'NAME TOKEN [admin]' per line (or the same text in "
+                    + "the environment variable DIRPG_TOKENS). Required unless --host is a loopback address.")
+    Path tokensFile;
+
+    @Option(names = "--remote-allow", split = ",",
+            description = "Remote environment endpoints runs may name: host:port, host:* or a full target such as "
+                    + "dns:///minigrid:50061 (repeatable or comma-separated). Default: loopback host:port only.")
+    java.util.List<String> remoteAllow = new java.util.ArrayList<>();
+
+    @Option(names = "--remote-retry-budget", defaultValue = "PT60S",
+            description = "How long a run keeps retrying its environment fleet (with backoff) before it fails, "
+                    + "ISO-8601 (default: ${DEFAULT-VALUE}).")
+    java.time.Duration remoteRetryBudget;
 
     @Option(names = "--token-key-file",
             description = "HMAC key of the environment service's state tokens (>= 16 bytes; share it across a fleet). "
@@ -51,17 +74,36 @@ public final class ServeCommand implements Callable<Integer> {
         DirpgServer.Builder builder = DirpgServer.builder(
                         NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create()))
                 .workers(workers)
+                .dataDir(dataDir)
                 .checkpointDir(checkpointDir)
+                .limits(limits.toLimits())
+                .remoteOptions(org.dirpg.env.remote.RemoteOptions.defaults().withRetryBudget(remoteRetryBudget))
                 .maxMessageBytes(maxMessageBytes);
         if (tokenKeyFile != null) {
             builder.tokenKey(DirpgServer.readTokenKey(tokenKeyFile));
         }
+        org.dirpg.server.auth.Tokens tokens = null;
+        if (tokensFile != null) {
+            tokens = org.dirpg.server.auth.Tokens.read(tokensFile);
+        } else if (System.getenv("DIRPG_TOKENS") != null) {
+            tokens = org.dirpg.server.auth.Tokens.parse(System.getenv("DIRPG_TOKENS"), "DIRPG_TOKENS");
+        }
+        boolean loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
+        if (tokens == null && !loopback) {
+            throw new IllegalArgumentException("--host " + host + ": refusing to serve beyond loopback without "
+                    + "authentication; give --tokens-file (or DIRPG_TOKENS), or bind 127.0.0.1");
+        }
+        builder.tokens(tokens).allowList(new org.dirpg.server.auth.EndpointAllowList(remoteAllow));
         DirpgServer server;
         try {
             server = builder.start();
         } catch (IOException e) {
             throw bindFailure(e);
         }
+        // After the bind, so that a failure to start stays the one line on stderr.
+        System.err.println(tokens == null
+                ? "dirpg server: authentication off, plaintext (allowed because " + host + " is loopback)"
+                : "dirpg server: bearer-token authentication on; plaintext transport (terminate TLS in front of it)");
         server.installShutdownHook();
         System.out.println("dirpg server listening on " + host + ":" + server.port());
         System.out.flush();

@@ -19,7 +19,12 @@ import org.dirpg.proto.env.v1.EnvironmentServiceGrpc;
 import org.dirpg.proto.train.v1.TrainerServiceGrpc;
 import org.dirpg.server.env.EnvironmentServiceImpl;
 import org.dirpg.server.env.StateTokens;
+import org.dirpg.env.remote.RemoteOptions;
+import org.dirpg.server.auth.BearerAuthInterceptor;
+import org.dirpg.server.auth.EndpointAllowList;
+import org.dirpg.server.auth.Tokens;
 import org.dirpg.server.train.RunManager;
+import org.dirpg.server.train.ServerLimits;
 import org.dirpg.server.train.TrainerServiceImpl;
 
 /**
@@ -55,8 +60,18 @@ public final class DirpgServer {
         private final ServerBuilder<?> transport;
         /** Runs updating at the same time; default 4. */
         private int workers = 4;
-        /** Where checkpoints go; default runs/checkpoints. */
-        private Path checkpointDir = Path.of("runs", "checkpoints");
+        /** Where the run store (runs.db) lives; default runs/server. */
+        private Path dataDir = Path.of("runs", "server");
+        /** Where checkpoints go; default null = {@code <dataDir>/checkpoints}. */
+        private Path checkpointDir;
+        /** What one request may ask for. */
+        private ServerLimits limits = ServerLimits.defaults();
+        /** Accepted bearer tokens; default null = no authentication (serve allows that on loopback only). */
+        private Tokens tokens;
+        /** Remote environment endpoints runs may name; default loopback host:port only. */
+        private EndpointAllowList allowList = new EndpointAllowList(List.of());
+        /** How runs call remote environment fleets; default {@link RemoteOptions#defaults()} (60 s retry budget). */
+        private RemoteOptions remote = RemoteOptions.defaults();
         /** Largest request accepted; default 16 MiB (batched Act calls and checkpoint bytes can be large). */
         private int maxMessageBytes = 16 << 20;
         /** HMAC key of the environment service's state tokens; default null = a random key for this process. */
@@ -73,6 +88,31 @@ public final class DirpgServer {
                 throw new IllegalArgumentException("workers: must be at least 1, got " + v);
             }
             workers = v;
+            return this;
+        }
+
+        public Builder dataDir(Path v) {
+            dataDir = v;
+            return this;
+        }
+
+        public Builder limits(ServerLimits v) {
+            limits = v;
+            return this;
+        }
+
+        public Builder tokens(Tokens v) {
+            tokens = v;
+            return this;
+        }
+
+        public Builder allowList(EndpointAllowList v) {
+            allowList = v;
+            return this;
+        }
+
+        public Builder remoteOptions(RemoteOptions v) {
+            remote = v;
             return this;
         }
 
@@ -106,12 +146,16 @@ public final class DirpgServer {
 
         /** Builds and starts the server; health turns SERVING once it listens. */
         public DirpgServer start() throws IOException {
-            RunManager runs = new RunManager(workers, checkpointDir);
+            RunManager runs = new RunManager(workers, dataDir,
+                    checkpointDir != null ? checkpointDir : dataDir.resolve("checkpoints"), limits, remote, allowList);
             HealthStatusManager health = new HealthStatusManager();
+            if (tokens != null) {
+                transport.intercept(new BearerAuthInterceptor(tokens));
+            }
             transport.maxInboundMessageSize(maxMessageBytes)
-                    .addService(new TrainerServiceImpl(runs))
-                    .addService(new EnvironmentServiceImpl(nativeEnvironments(),
-                            tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed))
+                    .addService(MalformedRequests.guard(new TrainerServiceImpl(runs)))
+                    .addService(MalformedRequests.guard(new EnvironmentServiceImpl(nativeEnvironments(),
+                            tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed)))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance());
             Server server = transport.build().start();
@@ -182,8 +226,10 @@ public final class DirpgServer {
     }
 
     /**
-     * Graceful stop: NOT_SERVING, then every run stops between updates (running ones write a checkpoint), then calls
-     * in flight get up to 5 s to finish (metric streams complete as their runs end). Idempotent.
+     * Graceful stop: NOT_SERVING and no new calls, then every run stops (running ones write a checkpoint and stay
+     * RUNNING in the run store, so the next server on the same data directory continues them; their metric streams
+     * end UNAVAILABLE "server shutting down; run will resume"), then calls in flight get up to 5 s to finish.
+     * Idempotent.
      */
     public void stop() throws InterruptedException {
         synchronized (this) {
@@ -193,8 +239,8 @@ public final class DirpgServer {
             stopped = true;
         }
         health.enterTerminalState();
-        runs.shutdown(30_000);
         server.shutdown();
+        runs.shutdown(30_000);
         if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);

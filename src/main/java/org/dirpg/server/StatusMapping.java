@@ -26,10 +26,10 @@ public final class StatusMapping {
     /** The status a client should see for {@code error}, with its message as the description. */
     public static Status toStatus(Throwable error) {
         if (error instanceof StatusRuntimeException e) {
-            return e.getStatus();
+            return bounded(e.getStatus());
         }
         if (error instanceof StatusException e) {
-            return e.getStatus();
+            return bounded(e.getStatus());
         }
         Status status;
         if (error instanceof org.dirpg.env.remote.RemoteUnavailableException) {
@@ -46,7 +46,22 @@ public final class StatusMapping {
             status = Status.INTERNAL;
         }
         String message = error.getMessage() != null ? error.getMessage() : error.getClass().getName();
-        return status.withDescription(message).withCause(error);
+        return bounded(status.withDescription(message).withCause(error));
+    }
+
+    /** Longest status description sent: it travels in a header, whose limit (8 KiB by default) it must not break. */
+    static final int MAX_DESCRIPTION = 1000;
+
+    /**
+     * {@code s} with its description cut to {@link #MAX_DESCRIPTION} characters: a last line of defence, as messages
+     * quote client input already cut short, so that no input can turn a status into INTERNAL "header too large".
+     */
+    static Status bounded(Status s) {
+        String d = s.getDescription();
+        if (d == null || d.length() <= MAX_DESCRIPTION) {
+            return s;
+        }
+        return s.withDescription(d.substring(0, MAX_DESCRIPTION) + "... (cut)");
     }
 
     /**

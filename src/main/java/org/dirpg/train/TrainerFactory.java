@@ -23,12 +23,17 @@ public final class TrainerFactory {
      * id names the served environment; options are the server's business), else the native one.
      */
     public static Environment environment(TrainSettings s) {
+        return environment(s, RemoteOptions.defaults());
+    }
+
+    /** As {@link #environment(TrainSettings)}, calling a remote environment's servers with {@code remote}. */
+    public static Environment environment(TrainSettings s, RemoteOptions remote) {
         if (!s.remoteEndpoints().isEmpty()) {
             if (!s.envOptions().isEmpty()) {
                 throw new IllegalArgumentException("env_options: a remote environment is configured by its server; got "
                         + s.envOptions().keySet() + " for " + s.envId());
             }
-            return RemoteEnvironment.connectTargets(s.envId(), s.remoteEndpoints(), RemoteOptions.defaults());
+            return RemoteEnvironment.connectTargets(s.envId(), s.remoteEndpoints(), remote);
         }
         return Environments.make(s.envId(), s.envOptions());
     }

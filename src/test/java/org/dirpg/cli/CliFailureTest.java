@@ -75,11 +75,11 @@ class CliFailureTest {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = busy.getLocalPort();
             String[] args = {"serve", "--host", "127.0.0.1", "--port", Integer.toString(port),
-                    "--checkpoint-dir", dir.toString()};
+                    "--checkpoint-dir", dir.toString(), "--data-dir", dir.resolve("data").toString()};
             oneLineFailure(run(args), "failed: cannot listen on 127.0.0.1:" + port + ": the port is already in use",
                     "choose another --port (0 picks a free one)");
             String[] verbose = {"serve", "--verbose", "--host", "127.0.0.1", "--port", Integer.toString(port),
-                    "--checkpoint-dir", dir.toString()};
+                    "--checkpoint-dir", dir.toString(), "--data-dir", dir.resolve("data").toString()};
             assertTrue(run(verbose).err().contains("\tat "), "--verbose after the subcommand prints the trace too");
         }
     }

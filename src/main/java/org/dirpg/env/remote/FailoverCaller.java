@@ -6,28 +6,53 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.dirpg.proto.env.v1.EnvironmentServiceGrpc;
 import org.dirpg.proto.env.v1.EnvironmentServiceGrpc.EnvironmentServiceFutureStub;
 
 /**
- * Unary calls spread round-robin over several channels, each attempt with its own deadline; an attempt that fails
- * with UNAVAILABLE, DEADLINE_EXCEEDED or CANCELLED (a server shutting down resets its open streams) is retried on
- * the next channel (safe: a step is a pure function of its token), up to {@link RemoteOptions#maxAttempts()}
- * attempts. Only safe for idempotent calls, which every call of the environment protocol is (a step is a pure
- * function of its token and action).
+ * Unary calls spread round-robin over several channels, each attempt with its own deadline. An attempt that fails the
+ * way a dying or restarting replica makes calls fail ({@link #retryable}) is retried at once on the next channel, up to
+ * {@link RemoteOptions#maxAttempts()} attempts (a round); after a failed round, a call with a retry budget waits with
+ * exponential backoff and jitter (0.1 s doubling to 5 s, each wait drawn from [b/2, b]) and tries another round, until
+ * {@link RemoteOptions#retryBudget()} has passed. So a whole fleet restarting within the budget costs a run a pause,
+ * not its life. Only safe for idempotent calls, which every call of the environment protocol is (a step is a pure
+ * function of its token and action). Application errors are never retried.
  *
  * <p>Failures become domain exceptions: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION and OUT_OF_RANGE become
  * {@link IllegalArgumentException}, exhausted retries {@link RemoteUnavailableException}, any other status
  * {@link IllegalStateException}; each message carries the status code, the server's description and the endpoint.
  */
 final class FailoverCaller {
+    private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Failures remembered for the final message (the newest ones). */
+    private static final int TRIED_SHOWN = 8;
+    /**
+     * What grpc-java and the HTTP/2 layer say when the connection under a call breaks (the replica died): reported as
+     * UNKNOWN or INTERNAL, but a transport failure, not an answer of the application.
+     */
+    private static final Pattern TRANSPORT = Pattern.compile(
+            "(?i).*(channel closed|connection closed|connection reset|broken pipe|rst.stream|goaway|stream closed"
+                    + "|end of stream|network closed|connection refused|stream was reset).*", Pattern.DOTALL);
+    private static final ScheduledExecutorService BACKOFF = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dirpg-failover-backoff");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final List<ManagedChannel> channels;
     private final RemoteOptions options;
     private final AtomicInteger next = new AtomicInteger();
@@ -45,54 +70,95 @@ final class FailoverCaller {
         return channels.stream().map(ManagedChannel::authority).toList();
     }
 
-    /** Starts {@code rpc} on the next channel in turn; the future fails with one of the exceptions above. */
-    <T> CompletableFuture<T> call(String what, Function<EnvironmentServiceFutureStub, ListenableFuture<T>> rpc) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        int start = Math.floorMod(next.getAndIncrement(), channels.size());
-        attempt(what, rpc, start, 0, new ArrayList<>(), result);
-        return result;
+    /** One call in flight: its attempts so far and when it started. */
+    private final class Call<T> {
+        final String what;
+        final Function<EnvironmentServiceFutureStub, ListenableFuture<T>> rpc;
+        final int start;
+        final long startNanos = System.nanoTime();
+        final long budgetNanos;
+        final Deque<String> tried = new ArrayDeque<>();
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        int attempts;
+        int rounds;
+
+        Call(String what, Function<EnvironmentServiceFutureStub, ListenableFuture<T>> rpc, long budgetNanos) {
+            this.what = what;
+            this.rpc = rpc;
+            this.budgetNanos = budgetNanos;
+            this.start = Math.floorMod(next.getAndIncrement(), channels.size());
+        }
     }
 
-    private <T> void attempt(String what, Function<EnvironmentServiceFutureStub, ListenableFuture<T>> rpc, int start,
-                             int attempt, List<String> tried, CompletableFuture<T> result) {
-        ManagedChannel channel = channels.get((start + attempt) % channels.size());
+    /** Starts {@code rpc} on the next channel in turn, retrying within the retry budget. */
+    <T> CompletableFuture<T> call(String what, Function<EnvironmentServiceFutureStub, ListenableFuture<T>> rpc) {
+        Call<T> c = new Call<>(what, rpc, options.retryBudget().toNanos());
+        attempt(c);
+        return c.result;
+    }
+
+    /** Starts {@code rpc} for one round only (connecting: the caller is waiting and should hear of a bad address fast). */
+    <T> CompletableFuture<T> callOnce(String what, Function<EnvironmentServiceFutureStub, ListenableFuture<T>> rpc) {
+        Call<T> c = new Call<>(what, rpc, 0);
+        attempt(c);
+        return c.result;
+    }
+
+    private <T> void attempt(Call<T> c) {
+        ManagedChannel channel = channels.get((c.start + c.attempts) % channels.size());
+        c.attempts++;
         EnvironmentServiceFutureStub stub = EnvironmentServiceGrpc.newFutureStub(channel)
                 .withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
         ListenableFuture<T> call;
         try {
-            call = rpc.apply(stub);
+            call = c.rpc.apply(stub);
         } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+            c.result.completeExceptionally(e);
             return;
         }
         Futures.addCallback(call, new FutureCallback<>() {
             @Override
             public void onSuccess(T value) {
-                result.complete(value);
+                c.result.complete(value);
             }
 
             @Override
             public void onFailure(Throwable t) {
-                Status status = Status.fromThrowable(t);
-                String endpoint = channel.authority();
-                if (retryable(status.getCode())) {
-                    tried.add(endpoint + " (" + status.getCode() + ": " + status.getDescription() + ")");
-                    if (attempt + 1 < options.maxAttempts()) {
-                        attempt(what, rpc, start, attempt + 1, tried, result);
-                    } else {
-                        result.completeExceptionally(new RemoteUnavailableException(what + " failed after "
-                                + tried.size() + " attempts; endpoints tried: " + String.join(", ", tried), t));
-                    }
-                    return;
-                }
-                String message = status.getCode() + " from " + endpoint + ": " + status.getDescription();
-                switch (status.getCode()) {
-                    case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE ->
-                            result.completeExceptionally(new IllegalArgumentException(message, t));
-                    default -> result.completeExceptionally(new IllegalStateException(what + ": " + message, t));
-                }
+                failed(c, channel.authority(), t);
             }
         }, MoreExecutors.directExecutor());
+    }
+
+    private <T> void failed(Call<T> c, String endpoint, Throwable t) {
+        Status status = Status.fromThrowable(t);
+        if (!retryable(status, t)) {
+            String message = status.getCode() + " from " + endpoint + ": " + status.getDescription();
+            switch (status.getCode()) {
+                case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE ->
+                        c.result.completeExceptionally(new IllegalArgumentException(message, t));
+                default -> c.result.completeExceptionally(new IllegalStateException(c.what + ": " + message, t));
+            }
+            return;
+        }
+        c.tried.addLast(endpoint + " (" + status.getCode() + ": " + status.getDescription() + ")");
+        if (c.tried.size() > TRIED_SHOWN) {
+            c.tried.removeFirst();
+        }
+        if (c.attempts % options.maxAttempts() != 0) {
+            attempt(c);
+            return;
+        }
+        long backoff = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(c.rounds, 20));
+        long wait = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        long elapsed = System.nanoTime() - c.startNanos;
+        if (elapsed + wait > c.budgetNanos) {
+            c.result.completeExceptionally(new RemoteUnavailableException(c.what + " failed after " + c.attempts
+                    + " attempts in " + String.format("%.1f", elapsed / 1e9) + " s; endpoints tried (newest "
+                    + c.tried.size() + "): " + String.join(", ", c.tried), t));
+            return;
+        }
+        c.rounds++;
+        BACKOFF.schedule(() -> attempt(c), wait, TimeUnit.NANOSECONDS);
     }
 
     /** Waits for {@code future} and rethrows its failure as is (not wrapped in a CompletionException). */
@@ -107,8 +173,30 @@ final class FailoverCaller {
         }
     }
 
-    /** Transport failures a replica can cause; every call here is idempotent, so any of them may be retried. */
-    static boolean retryable(Status.Code code) {
-        return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.CANCELLED;
+    /**
+     * Whether a failure is the transport's, as a dying, restarting or overloaded replica causes: UNAVAILABLE,
+     * DEADLINE_EXCEEDED and CANCELLED (a server shutting down resets its streams), and UNKNOWN or INTERNAL when the
+     * cause is an I/O failure or the description is one of a broken connection (grpc-java reports a replica dying
+     * mid-call as UNKNOWN "channel closed"). An application's own errors (any other code, or UNKNOWN from an exception
+     * in the server's handler) are not retried.
+     */
+    static boolean retryable(Status status, Throwable t) {
+        switch (status.getCode()) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED:
+                return true;
+            case UNKNOWN, INTERNAL:
+                for (Throwable c = status.getCause() != null ? status.getCause() : t; c != null; c = c.getCause()) {
+                    if (c instanceof IOException) {
+                        return true;
+                    }
+                }
+                String d = status.getDescription();
+                return d != null && TRANSPORT.matcher(d).matches();
+            case RESOURCE_EXHAUSTED:
+                String r = status.getDescription();
+                return r != null && r.contains("Concurrent RPC limit");
+            default:
+                return false;
+        }
     }
 }

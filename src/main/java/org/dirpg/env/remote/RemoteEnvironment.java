@@ -105,7 +105,7 @@ public final class RemoteEnvironment implements Environment {
         this.options = options;
         this.caller = new FailoverCaller(this.channels, options);
         try {
-            DescribeEnvironmentResponse d = FailoverCaller.await(caller.call("DescribeEnvironment(" + envId + ")",
+            DescribeEnvironmentResponse d = FailoverCaller.await(caller.callOnce("DescribeEnvironment(" + envId + ")",
                     stub -> stub.describeEnvironment(DescribeEnvironmentRequest.newBuilder().setEnvId(envId).build())));
             this.spec = ProtoSpecs.fromProto(d.getEnvironment());
             if (!spec.id().equals(envId)) {

@@ -6,11 +6,15 @@ import java.time.Duration;
  * How a {@link RemoteEnvironment} calls its servers.
  *
  * @param deadline        the deadline of each call (each attempt gets a fresh one)
- * @param maxAttempts     attempts per call before giving up; an attempt that fails with UNAVAILABLE or
- *                        DEADLINE_EXCEEDED is retried on the next endpoint (stepping is pure, so retrying is safe)
+ * @param maxAttempts     attempts per round: an attempt that fails with a transport failure (see
+ *                        {@link FailoverCaller#retryable}) is retried at once on the next endpoint, up to this many
+ *                        times (stepping is pure, so retrying is safe); connecting gives up after one round
  * @param maxMessageBytes the largest message sent or received; larger step batches are split into several calls
+ * @param retryBudget     how long a reset or step keeps trying after a failed round, with exponential backoff and
+ *                        jitter between rounds, so that a fleet restarting for a few seconds does not fail a run;
+ *                        zero = one round only
  */
-public record RemoteOptions(Duration deadline, int maxAttempts, int maxMessageBytes) {
+public record RemoteOptions(Duration deadline, int maxAttempts, int maxMessageBytes, Duration retryBudget) {
     /** gRPC's default inbound limit. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -24,22 +28,29 @@ public record RemoteOptions(Duration deadline, int maxAttempts, int maxMessageBy
         if (maxMessageBytes < 1024) {
             throw new IllegalArgumentException("maxMessageBytes must be >= 1024, got " + maxMessageBytes);
         }
+        if (retryBudget == null || retryBudget.isNegative()) {
+            throw new IllegalArgumentException("retryBudget must be >= 0, got " + retryBudget);
+        }
     }
 
-    /** 10 s deadlines, 4 attempts, 4 MiB messages. */
+    /** 10 s deadlines, 4 attempts per round, 4 MiB messages, 60 s of retries. */
     public static RemoteOptions defaults() {
-        return new RemoteOptions(Duration.ofSeconds(10), 4, DEFAULT_MAX_MESSAGE_BYTES);
+        return new RemoteOptions(Duration.ofSeconds(10), 4, DEFAULT_MAX_MESSAGE_BYTES, Duration.ofSeconds(60));
     }
 
     public RemoteOptions withDeadline(Duration d) {
-        return new RemoteOptions(d, maxAttempts, maxMessageBytes);
+        return new RemoteOptions(d, maxAttempts, maxMessageBytes, retryBudget);
     }
 
     public RemoteOptions withMaxAttempts(int n) {
-        return new RemoteOptions(deadline, n, maxMessageBytes);
+        return new RemoteOptions(deadline, n, maxMessageBytes, retryBudget);
     }
 
     public RemoteOptions withMaxMessageBytes(int n) {
-        return new RemoteOptions(deadline, maxAttempts, n);
+        return new RemoteOptions(deadline, maxAttempts, n, retryBudget);
+    }
+
+    public RemoteOptions withRetryBudget(Duration d) {
+        return new RemoteOptions(deadline, maxAttempts, maxMessageBytes, d);
     }
 }

@@ -1,6 +1,8 @@
 package org.dirpg.server.env;
 
-import io.grpc.Grpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -27,15 +29,16 @@ public final class EnvironmentServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code service} on {@code port} of every interface.
+     * Starts serving {@code service} on {@code port} of the loopback interface only (it has no access control).
      *
      * @param maxMessageBytes the largest request this server accepts
      */
     public static EnvironmentServer start(EnvironmentServiceImpl service, int port, int maxMessageBytes)
             throws IOException {
         HealthStatusManager health = new HealthStatusManager();
-        Server server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
-                .addService(service)
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                        InsecureServerCredentials.create())
+                .addService(org.dirpg.server.MalformedRequests.guard(service))
                 .addService(health.getHealthService())
                 .maxInboundMessageSize(maxMessageBytes)
                 .build()

@@ -1,7 +1,9 @@
 package org.dirpg.server.train;
 
+import io.grpc.Status;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.dirpg.env.Environment;
 import org.dirpg.policy.Adam;
 import org.dirpg.policy.Policy;
@@ -18,88 +20,163 @@ import org.dirpg.train.TrainerFactory;
 
 /**
  * One run hosted by the server: a trainer driven update by update on a worker thread, its metrics log, the parameter
- * snapshot that Act reads, and checkpoints.
+ * snapshot that Act reads, checkpoints, and its row in the {@link RunStore}.
  *
- * <p>Life cycle: built PENDING; {@link #run()} on a worker moves it to RUNNING and performs updates until the total is
- * reached (SUCCEEDED), a stop was requested (STOPPED, checked between updates) or an update threw (FAILED). A PENDING
- * run that is stopped ends at once. Checkpoints are taken under the same lock as an update, so one always sees the
- * policy, the Adam state and the update count of the same moment.
+ * <p>Life cycle: built PENDING (or RESUMED when a restarted server continues it from a checkpoint); {@link #run()} on a
+ * worker moves it to RUNNING and performs updates until the total is reached (SUCCEEDED), a stop was requested
+ * (STOPPED; the update in progress is abandoned, see {@link CancellableEnvironment}) or an update threw or produced a
+ * non-finite number (FAILED). When the server shuts down, a running run writes a checkpoint and stays RUNNING in the
+ * store, so the next server continues it. Every ending writes a checkpoint if the parameters are finite, so a FAILED
+ * run keeps its last good state. Checkpoints are taken under the same lock as an update, so one always sees the
+ * policy, the Adam state and the update count of the same moment, and only after the metrics up to that moment are
+ * committed, so a restart never finds a checkpoint ahead of the stored metrics.
+ *
+ * <p>A run restored in a final state is dormant: it has no trainer; Act and SaveCheckpoint use its newest checkpoint.
  */
 final class HostedRun implements Runnable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostedRun.class);
+    static final Status SHUTTING_DOWN = Status.UNAVAILABLE.withDescription("server shutting down; run will resume");
 
     /** What a saved checkpoint is and where it went. */
     record Saved(Path path, Checkpoint checkpoint) {
     }
 
+    /**
+     * The parts of a run that trains: its environment, its trainer (stepping a {@link CancellableEnvironment} that
+     * watches {@code cancel}) and the checkpoint it starts from (or null).
+     */
+    record Live(Environment env, Trainer trainer, Checkpoint from, AtomicBoolean cancel) {
+    }
+
     private final String id;
+    private final String owner;
     private final TrainSettings settings;
+    /** The settings as the protocol shows them (a dormant run may hold a spec this server can no longer build). */
+    private final org.dirpg.proto.train.v1.RunSpec spec;
     private final long checkpointInterval;
-    private final long resumedFrom;
-    private final long resumedInteractions;
-    private final Environment env;
+    private final long firstUpdate;
+    private final long createdMillis;
+    private final StoreWriter writer;
+    private final CheckpointStore checkpoints;
+    private final MetricsLog log;
+    private final Live live;
+    /** Run.environment: what a client needs to call Act (issue #10); null for a run restored in a final state. */
     private final org.dirpg.proto.env.v1.EnvironmentDescription environment;
-    private final Trainer trainer;
     private final Policy policy;
     private final Adam adam;
-    private final CheckpointStore store;
-    private final MetricsLog log;
+    private final long startInteractions;
     private final Object updateLock = new Object();
     private PolicyActor actor;
 
-    /** Written by the worker under updateLock; read anywhere. */
     private volatile long updatesDone;
     private volatile long interactions;
-    private RunState state = RunState.PENDING;
+    private RunState state;
+    private volatile long recoveredFrom;
     private volatile boolean stopRequested;
-    private volatile boolean checkpointOnStop;
-    private volatile String error = "";
-    private volatile String latestCheckpoint = "";
+    private volatile boolean shuttingDown;
+    private volatile String error;
+    private volatile String latestCheckpoint;
+    private volatile long endedMillis = -1;
     private volatile PolicyActor.Snapshot snapshot;
 
     /**
-     * @param resume the checkpoint to continue from, or null for a fresh run; its parameters and Adam state are
-     *               restored into {@code trainer}, which must have been built for the resumed seed
+     * A run that trains: new (state PENDING) or continued by a restarted server (RESUMED).
+     *
+     * @param live       its environment and trainer; {@code live.from()}'s parameters and Adam state are restored into
+     *                   the trainer, which must have been built for that checkpoint's resume seed
+     * @param firstUpdate the index of the run's first update
+     * @param recoveredFrom the update a restarted server continues from, or -1 for a new run
      */
-    HostedRun(String id, TrainSettings settings, long checkpointInterval, Environment env, Trainer trainer,
-              Checkpoint resume, CheckpointStore store) {
+    HostedRun(String id, String owner, TrainSettings settings, long checkpointInterval, long firstUpdate,
+              long createdMillis, long recoveredFrom, Live live, StoreWriter writer, CheckpointStore checkpoints,
+              int metricsInMemory) {
         this.id = id;
+        this.owner = owner;
         this.settings = settings;
+        this.spec = RunSpecs.toSpec(settings, checkpointInterval);
         this.checkpointInterval = checkpointInterval;
-        this.env = env;
-        // Described once: a client that calls Act needs the feature layout and the action count (issue #10).
-        this.environment = org.dirpg.env.remote.ProtoSpecs.toProto(env.spec(), "the environment of run " + id + ": "
-                + env.spec());
-        this.trainer = trainer;
-        this.policy = trainer.policy();
-        this.adam = trainer.adam();
-        this.store = store;
-        this.resumedFrom = resume == null ? 0 : resume.updatesDone();
-        this.resumedInteractions = resume == null ? 0 : resume.interactions();
-        if (resume != null) {
-            restore(resume);
+        this.firstUpdate = firstUpdate;
+        this.createdMillis = createdMillis;
+        this.writer = writer;
+        this.checkpoints = checkpoints;
+        this.live = live;
+        this.environment = org.dirpg.env.remote.ProtoSpecs.toProto(live.env().spec(), "the environment of run " + id
+                + ": " + live.env().spec());
+        this.policy = live.trainer().policy();
+        this.adam = live.trainer().adam();
+        Checkpoint from = live.from();
+        long start = from == null ? firstUpdate : from.updatesDone();
+        this.startInteractions = from == null ? 0 : from.interactions();
+        if (from != null) {
+            restore(from);
         }
-        if (settings.updates() <= resumedFrom) {
-            throw new IllegalArgumentException("updates: the checkpoint already holds " + resumedFrom
+        if (settings.updates() <= start) {
+            throw new IllegalArgumentException("updates: the checkpoint already holds " + start
                     + " updates; ask for more than that in total, got " + settings.updates());
         }
-        this.updatesDone = resumedFrom;
-        this.interactions = resumedInteractions;
-        this.log = new MetricsLog(resumedFrom);
-        this.snapshot = policy == null ? null : new PolicyActor.Snapshot(policy.parameters(), updatesDone);
+        this.updatesDone = start;
+        this.interactions = startInteractions;
+        this.recoveredFrom = recoveredFrom;
+        this.state = recoveredFrom >= 0 ? RunState.RESUMED : RunState.PENDING;
+        this.error = "";
+        this.latestCheckpoint = "";
+        this.log = new MetricsLog(id, writer, metricsInMemory, firstUpdate, start);
+        this.snapshot = policy == null ? null : new PolicyActor.Snapshot(policy.parameters(), start);
+        if (recoveredFrom >= 0) {
+            writer.truncate(id, start);
+        }
+        if (from != null && policy != null) {
+            latestCheckpoint = checkpoints.relative(checkpoints.write(id, from));
+        }
+        persist();
+    }
+
+    /**
+     * A run restored in a final state: its record only.
+     *
+     * @param settings its settings, or null if this server cannot build them (it can then only be listed)
+     */
+    HostedRun(RunRecord r, TrainSettings settings, StoreWriter writer, CheckpointStore checkpoints) {
+        this.id = r.id();
+        this.owner = r.owner();
+        this.settings = settings;
+        this.spec = r.spec();
+        this.checkpointInterval = r.spec().getCheckpointInterval();
+        this.firstUpdate = r.firstUpdate();
+        this.createdMillis = r.createdMillis();
+        this.writer = writer;
+        this.checkpoints = checkpoints;
+        this.live = null;
+        this.environment = null;
+        this.policy = null;
+        this.adam = null;
+        this.startInteractions = r.interactions();
+        this.updatesDone = r.updatesDone();
+        this.interactions = r.interactions();
+        this.recoveredFrom = r.recoveredFrom();
+        this.state = r.state();
+        this.error = r.error();
+        this.latestCheckpoint = r.latestCheckpoint();
+        this.endedMillis = r.endedMillis();
+        this.log = new MetricsLog(id, writer, 1, r.firstUpdate(), r.updatesDone());
+        log.end();
     }
 
     private void restore(Checkpoint c) {
         double[] theta = c.parameters();
         if (policy == null || theta == null) {
-            throw new IllegalArgumentException("checkpoint: " + trainer.name() + " has no policy to restore");
+            throw new IllegalArgumentException("checkpoint: " + live.trainer().name() + " has no policy to restore");
         }
+        NonFinite.requireFinite("checkpoint: parameters", theta);
         if (theta.length != policy.numParameters()) {
             throw new IllegalArgumentException("checkpoint: holds " + theta.length + " parameters, but the "
                     + settings.policy() + " policy for " + settings.envId() + " has " + policy.numParameters());
         }
         policy.setParameters(theta);
         if (adam != null && c.adamState() != null) {
+            for (double[] row : c.adamState()) {
+                NonFinite.requireFinite("checkpoint: Adam state", row);
+            }
             adam.restore(c.adamState());
         }
     }
@@ -108,152 +185,285 @@ final class HostedRun implements Runnable {
         return id;
     }
 
+    String owner() {
+        return owner;
+    }
+
     MetricsLog log() {
         return log;
+    }
+
+    long createdMillis() {
+        return createdMillis;
+    }
+
+    long endedMillis() {
+        return endedMillis;
     }
 
     @Override
     public void run() {
         synchronized (this) {
-            if (state != RunState.PENDING) {
+            if (state != RunState.PENDING && state != RunState.RESUMED) {
                 return;
             }
             state = RunState.RUNNING;
         }
-        LOG.info("run {} started: {} on {}, {} updates", id, settings.algorithm().cliName(), settings.envId(), settings.updates());
+        persist();
+        LOG.info("run {} started: {} on {}, updates {} to {}", id, settings.algorithm().cliName(), settings.envId(),
+                updatesDone, settings.updates());
         RunState end;
         try {
-            while (!stopRequested && updatesOf() < settings.updates()) {
-                UpdateMetrics m;
-                long done;
-                synchronized (updateLock) {
-                    org.dirpg.train.UpdateMetrics raw = trainer.update();
-                    done = updatesDone + 1;
-                    updatesDone = done;
-                    interactions = resumedInteractions + raw.interactions();
-                    m = toProto(raw, done - 1, interactions);
-                    if (policy != null) {
-                        snapshot = new PolicyActor.Snapshot(policy.parameters(), done);
-                    }
-                }
-                log.append(m);
-                if (checkpointInterval > 0 && done % checkpointInterval == 0 && policy != null) {
+            while (!stopRequested && updatesDone < settings.updates()) {
+                long done = updateOnce();
+                if (done % checkpointInterval == 0 && policy != null) {
                     saveCheckpoint();
                 }
             }
-            if (updatesOf() >= settings.updates()) {
-                end = RunState.SUCCEEDED;
-            } else {
-                end = RunState.STOPPED;
-                if (checkpointOnStop && policy != null) {
-                    saveCheckpoint();
-                }
-            }
+            end = updatesDone >= settings.updates() ? RunState.SUCCEEDED : RunState.STOPPED;
         } catch (RuntimeException | Error e) {
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            end = RunState.FAILED;
-            LOG.warn("run {} failed after {} updates: {}", id, updatesDone, error);
+            if (stopRequested && causedByCancel(e)) {
+                end = RunState.STOPPED;
+            } else {
+                error = e instanceof NonFinite.Exception ? e.getMessage()
+                        : e.getClass().getSimpleName() + ": " + e.getMessage();
+                end = RunState.FAILED;
+                LOG.warn("run {} failed after {} updates: {}", id, updatesDone, error);
+            }
+        }
+        finish(end);
+    }
+
+    /** One update under the lock; returns the updates done after it. */
+    private long updateOnce() {
+        UpdateMetrics m;
+        long done;
+        synchronized (updateLock) {
+            org.dirpg.train.UpdateMetrics raw = live.trainer().update();
+            done = updatesDone + 1;
+            long inter = startInteractions + raw.interactions();
+            m = toProto(raw, done - 1, inter);
+            double[] theta = policy == null ? null : policy.parameters();
+            NonFinite.checkUpdate(done - 1, m, theta);
+            updatesDone = done;
+            interactions = inter;
+            if (theta != null) {
+                snapshot = new PolicyActor.Snapshot(theta, done);
+            }
+        }
+        log.append(m);
+        return done;
+    }
+
+    private static boolean causedByCancel(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RunCancelledException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Ends the run: a checkpoint of its last good state, then its record, then the end of its metrics. On shutdown the
+     * record stays RUNNING so that the next server continues the run.
+     */
+    private void finish(RunState end) {
+        if (policy != null && NonFinite.allFinite(policy.parameters())) {
+            try {
+                saveCheckpoint();
+            } catch (RuntimeException e) {
+                LOG.warn("run {}: final checkpoint failed: {}", id, e.getMessage());
+            }
         }
         release();
+        if (shuttingDown && end != RunState.SUCCEEDED && end != RunState.FAILED) {
+            LOG.info("run {} paused for shutdown after {} updates", id, updatesDone);
+            persist();
+            log.abort(SHUTTING_DOWN);
+            return;
+        }
         LOG.info("run {} {} after {} updates, {} interactions", id, end, updatesDone, interactions);
         synchronized (this) {
             state = end;
         }
+        endedMillis = System.currentTimeMillis();
+        persist();
         log.end();
     }
 
-    private long updatesOf() {
-        return updatesDone;
-    }
-
     /**
-     * Asks the run to stop between updates; a PENDING run ends STOPPED at once.
-     *
-     * @param checkpoint whether a RUNNING run writes a checkpoint when it stops (server shutdown)
+     * Asks the run to stop: a PENDING or RESUMED run ends STOPPED at once; a RUNNING one abandons its update in
+     * progress and ends STOPPED (with a checkpoint).
      */
-    void requestStop(boolean checkpoint) {
+    void requestStop() {
         boolean endNow;
         synchronized (this) {
-            checkpointOnStop = checkpoint;
             stopRequested = true;
-            endNow = state == RunState.PENDING;
+            cancelLive();
+            endNow = state == RunState.PENDING || state == RunState.RESUMED;
             if (endNow) {
                 state = RunState.STOPPED;
             }
         }
         if (endNow) {
             release();
+            endedMillis = System.currentTimeMillis();
+            persist();
             log.end();
+        }
+    }
+
+    /**
+     * The server is stopping: a RUNNING run abandons its update, checkpoints and stays RUNNING in the store; a run
+     * that has not started stays as it is in the store. Either way its streams end UNAVAILABLE.
+     */
+    void shutdown() {
+        boolean waiting;
+        synchronized (this) {
+            shuttingDown = true;
+            stopRequested = true;
+            cancelLive();
+            waiting = state == RunState.PENDING || state == RunState.RESUMED;
+        }
+        if (waiting) {
+            release();
+            log.abort(SHUTTING_DOWN);
+        }
+    }
+
+
+    private void cancelLive() {
+        if (live != null) {
+            live.cancel().set(true);
         }
     }
 
     /** Frees the trainer's threads (DirPG with several searches in flight) and the environment. */
     private void release() {
-        if (trainer instanceof AutoCloseable c) {
+        if (live == null) {
+            return;
+        }
+        if (live.trainer() instanceof AutoCloseable c) {
             try {
                 c.close();
             } catch (Exception e) {
                 // Closing only frees resources; the run's outcome stands.
             }
         }
-        env.close();
+        live.env().close();
     }
 
     synchronized RunState state() {
         return state;
     }
 
-    /** Writes a checkpoint of the run as it is between two updates. */
+    /** Writes a checkpoint of the run as it is between two updates (a dormant run returns its newest one). */
     Saved saveCheckpoint() {
+        if (live == null) {
+            return newestCheckpoint();
+        }
         if (policy == null) {
-            throw new IllegalStateException("run " + id + " uses " + trainer.name() + ", which has no policy to checkpoint");
+            throw new IllegalStateException("run " + id + " uses " + live.trainer().name()
+                    + ", which has no policy to checkpoint");
         }
         Checkpoint c;
         synchronized (updateLock) {
+            writer.flush();
             c = Checkpoint.of(settings, updatesDone, interactions, policy.parameters(), adam == null ? null : adam.state());
         }
-        Path path = store.write(id, c);
-        latestCheckpoint = path.toString();
+        if (!NonFinite.allFinite(c.parameters())) {
+            throw new IllegalStateException("run " + id + ": its parameters are not finite; its newest checkpoint is "
+                    + latestCheckpoint);
+        }
+        Path path = checkpoints.write(id, c);
+        latestCheckpoint = checkpoints.relative(path);
+        persist();
         return new Saved(path, c);
+    }
+
+    private Saved newestCheckpoint() {
+        if (latestCheckpoint.isEmpty()) {
+            throw new IllegalStateException("run " + id + " ended before this server started and left no checkpoint");
+        }
+        return new Saved(checkpoints.directory().resolve(latestCheckpoint), checkpoints.read(latestCheckpoint));
     }
 
     /** Act with the newest parameter snapshot on a private copy of the policy. */
     ActResponse act(List<Observation> observations, boolean greedy, long seed) {
-        PolicyActor.Snapshot s = snapshot;
-        if (s == null) {
-            throw new IllegalStateException("run " + id + " uses " + trainer.name() + ", which has no policy to act with");
-        }
+        NonFinite.checkObservations(observations);
         PolicyActor a;
+        PolicyActor.Snapshot s;
         synchronized (this) {
             if (actor == null) {
-                actor = new PolicyActor(TrainerFactory.policy(settings, env), env.spec());
+                actor = live != null ? actorOf(live.env()) : dormantActor();
             }
             a = actor;
+            s = snapshot;
         }
         return ActResponse.newBuilder().addAllChoices(a.act(s, observations, greedy, seed))
                 .setPolicyUpdates(s.updates()).build();
     }
 
-    /** The run as the protocol shows it. */
-    Run toProto() {
+    private PolicyActor actorOf(Environment env) {
+        if (snapshot == null) {
+            throw new IllegalStateException("run " + id + " uses " + live.trainer().name() + ", which has no policy to act with");
+        }
+        return new PolicyActor(TrainerFactory.policy(settings, env), env.spec());
+    }
+
+    /** A dormant run acts with its newest checkpoint; building the policy needs the environment's spec once. */
+    private PolicyActor dormantActor() {
+        Checkpoint c = newestCheckpoint().checkpoint();
+        if (c.parameters() == null || settings == null) {
+            throw new IllegalStateException("run " + id + " has no policy to act with");
+        }
+        Environment env = TrainerFactory.environment(settings);
+        try {
+            snapshot = new PolicyActor.Snapshot(c.parameters(), c.updatesDone());
+            return new PolicyActor(TrainerFactory.policy(settings, env), env.spec());
+        } finally {
+            env.close();
+        }
+    }
+
+    /** What the store keeps of this run now. */
+    RunRecord record() {
         RunState st;
-        long done;
-        long inter;
         synchronized (this) {
             st = state;
         }
-        done = updatesDone;
-        inter = interactions;
+        return new RunRecord(id, owner, spec, st, firstUpdate, updatesDone,
+                interactions, recoveredFrom, latestCheckpoint, error, createdMillis, endedMillis);
+    }
+
+    private void persist() {
+        writer.put(record());
+    }
+
+    /** The run as the protocol shows it. */
+    Run toProto() {
+        RunState st;
+        synchronized (this) {
+            st = state;
+        }
+        long done = updatesDone;
         Run.Builder b = Run.newBuilder()
                 .setRunId(id)
-                .setSpec(RunSpecs.toSpec(settings, checkpointInterval))
+                .setOwner(owner)
+                .setSpec(spec)
                 .setState(st)
-                .setProgress(Progress.newBuilder().setUpdatesDone(done).setUpdatesTotal(settings.updates())
-                        .setInteractions(inter))
+                .setProgress(Progress.newBuilder().setUpdatesDone(done).setUpdatesTotal(spec.getUpdates())
+                        .setInteractions(interactions))
                 .setErrorMessage(error)
                 .setLatestCheckpoint(latestCheckpoint)
-                .setResumedFromUpdate(resumedFrom)
-                .setEnvironment(environment);
+                .setResumedFromUpdate(firstUpdate);
+        if (recoveredFrom >= 0) {
+            b.setRecoveredFromUpdate(recoveredFrom);
+        }
+        if (environment != null) {
+            b.setEnvironment(environment);
+        }
         UpdateMetrics latest = log.latest();
         if (latest != null) {
             b.setLatestMetrics(latest);

@@ -1,27 +1,45 @@
 package org.dirpg.server.train;
 
+import io.grpc.Status;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.dirpg.proto.train.v1.UpdateMetrics;
 
 /**
- * The append-only metrics history of one run, with listeners told of every append and of the end.
+ * The metrics history of one run: the newest {@code keep} entries in memory, every entry in the {@link RunStore}
+ * (older ones are read back from there), with listeners told of every change.
  *
- * <p>Call order: the run's worker calls {@link #append} once per update (indices {@code first, first + 1, ...}) and
- * {@link #end()} once when the run ends; readers call {@link #get}, {@link #size} and {@link #isEnded} from any thread,
- * reading {@code isEnded()} <em>before</em> {@code size()} so that an ended log's size is final. Every metric is kept
- * (about 100 bytes each), which bounds memory for runs of up to millions of updates.
+ * <p>Indices run {@code first, first + 1, ...}. Three marks move forward: {@link #endIndex()} (appended by the run's
+ * worker), {@link #durableEnd()} (committed to the store; streams send only up to here, so a client never sees a
+ * metric a crash could take back) and the end of the log ({@link #end()} after the last update, or {@link #abort}
+ * when the server stops with the run unfinished). Readers call {@link #read} from any thread.
  */
 final class MetricsLog {
+    private final String runId;
+    private final StoreWriter writer;
+    private final int keep;
     private final long first;
-    private final List<UpdateMetrics> entries = new ArrayList<>();
+    private final ArrayDeque<UpdateMetrics> recent = new ArrayDeque<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private long end;
+    private volatile long durableEnd;
     private volatile boolean ended;
+    private volatile Status aborted;
 
-    /** @param first the update index of the first entry (the updates a resumed run starts from) */
-    MetricsLog(long first) {
+    /**
+     * @param first the update index of the run's first entry
+     * @param end   one past the newest entry already in the store (first for a new run)
+     * @param keep  entries kept in memory
+     */
+    MetricsLog(String runId, StoreWriter writer, int keep, long first, long end) {
+        this.runId = runId;
+        this.writer = writer;
+        this.keep = keep;
         this.first = first;
+        this.end = end;
+        this.durableEnd = end;
     }
 
     /** The update index of the first entry. */
@@ -29,47 +47,105 @@ final class MetricsLog {
         return first;
     }
 
+    /** Records the metrics of the next update, and hands them to the store. */
     void append(UpdateMetrics m) {
-        synchronized (entries) {
-            if (ended) {
+        synchronized (recent) {
+            if (ended || aborted != null) {
                 throw new IllegalStateException("metrics log already ended");
             }
-            if (m.getUpdate() != first + entries.size()) {
-                throw new IllegalStateException("expected update " + (first + entries.size()) + ", got " + m.getUpdate());
+            if (m.getUpdate() != end) {
+                throw new IllegalStateException("expected update " + end + ", got " + m.getUpdate());
             }
-            entries.add(m);
+            recent.addLast(m);
+            if (recent.size() > keep) {
+                recent.removeFirst();
+            }
+            end++;
+        }
+        writer.metric(runId, m, this);
+    }
+
+    /** Called by the store's writer once every entry below {@code index} is committed. */
+    void markDurable(long index) {
+        if (index > durableEnd) {
+            durableEnd = index;
         }
         notifyListeners();
     }
 
+    /** The run ended: no more entries. */
     void end() {
         ended = true;
         notifyListeners();
+    }
+
+    /** The server is stopping with the run unfinished: streams end with {@code status}, not OK. */
+    void abort(Status status) {
+        if (!ended) {
+            aborted = status;
+            notifyListeners();
+        }
     }
 
     boolean isEnded() {
         return ended;
     }
 
-    /** One past the last update index held. */
+    /** Non-null once {@link #abort} was called on a run that had not ended. */
+    Status abortStatus() {
+        return aborted;
+    }
+
+    /** One past the last update index appended. */
     long endIndex() {
-        synchronized (entries) {
-            return first + entries.size();
+        synchronized (recent) {
+            return end;
         }
     }
 
-    /** The metrics of update {@code index}, with {@code first() <= index < endIndex()}. */
-    UpdateMetrics get(long index) {
-        synchronized (entries) {
-            return entries.get(Math.toIntExact(index - first));
+    /** One past the last update index committed to the store. */
+    long durableEnd() {
+        return durableEnd;
+    }
+
+    /** Up to {@code max} committed entries from {@code from} on: from memory if held there, else from the store. */
+    List<UpdateMetrics> read(long from, int max) {
+        long to = Math.min(durableEnd, from + max);
+        if (from >= to) {
+            return List.of();
         }
+        synchronized (recent) {
+            long oldest = end - recent.size();
+            if (from >= oldest) {
+                List<UpdateMetrics> out = new ArrayList<>((int) (to - from));
+                int i = 0;
+                for (UpdateMetrics m : recent) {
+                    long idx = oldest + i++;
+                    if (idx >= to) {
+                        break;
+                    }
+                    if (idx >= from) {
+                        out.add(m);
+                    }
+                }
+                return out;
+            }
+        }
+        return writer.store().readMetrics(runId, from, (int) (to - from));
     }
 
     /** The newest metrics, or null before the first update. */
     UpdateMetrics latest() {
-        synchronized (entries) {
-            return entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        synchronized (recent) {
+            if (!recent.isEmpty()) {
+                return recent.peekLast();
+            }
+            if (end == first) {
+                return null;
+            }
         }
+        List<UpdateMetrics> last = writer.store().readMetrics(runId, endIndex() - 1, 1);
+        return last.isEmpty() ? null : last.get(0);
     }
 
     void addListener(Runnable listener) {

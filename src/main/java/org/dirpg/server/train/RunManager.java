@@ -12,36 +12,67 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.dirpg.env.Environment;
+import org.dirpg.env.classic.SpanningTreeBandit;
+import org.dirpg.env.remote.RemoteOptions;
 import org.dirpg.env.remote.RemoteUnavailableException;
 import org.dirpg.policy.Policy;
 import org.dirpg.proto.train.v1.CreateRunRequest;
 import org.dirpg.proto.train.v1.RunState;
+import org.dirpg.server.auth.EndpointAllowList;
+import org.dirpg.server.auth.Identity;
 import org.dirpg.train.Checkpoint;
 import org.dirpg.train.TrainSettings;
 import org.dirpg.train.Trainer;
 import org.dirpg.train.TrainerFactory;
 
 /**
- * The runs of one server: creates them (validating everything before anything is queued), executes them on a fixed
- * pool of worker threads (a run holds a worker from its first update to its end; more runs than workers wait PENDING),
- * finds, lists and stops them.
+ * The runs of one server: creates them (validating everything, limits included, before anything is queued), executes
+ * them on a fixed pool of worker threads (a run holds a worker from its first update to its end; more runs than
+ * workers wait PENDING), finds, lists, stops and evicts them, and keeps them in the {@link RunStore} so that a
+ * restarted server lists every run and continues those that were running.
  *
- * <p>Call order: construct; {@link #create}, {@link #get}, {@link #list}, {@link #stop} from any thread;
- * {@link #shutdown} once, which stops every run between updates, checkpoints those that were running, and waits for
- * the workers.
+ * <p>Call order: construct (which restores the store's runs and queues the unfinished ones); {@link #create},
+ * {@link #get}, {@link #list}, {@link #stop} from any thread; {@link #shutdown} once, which stops every run between
+ * updates, checkpoints those that were running (they stay RUNNING in the store), waits for the workers and closes the
+ * store.
  */
 public final class RunManager {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunManager.class);
+
     private final ExecutorService workers;
-    private final CheckpointStore store;
+    private final CheckpointStore checkpoints;
+    private final StoreWriter writer;
+    private final ServerLimits limits;
+    private final RemoteOptions remote;
+    private final EndpointAllowList allowed;
+    /** In creation order; the position is the key of ListRuns page tokens. */
     private final Map<String, HostedRun> runs = new LinkedHashMap<>();
+    private final Map<String, Long> ordinals = new LinkedHashMap<>();
+    private long nextOrdinal;
 
     /**
      * @param workers       the number of runs that update at the same time
+     * @param dataDir       where the run store lives
      * @param checkpointDir where checkpoints are written and the only place checkpoint paths may point to
      */
-    public RunManager(int workers, Path checkpointDir) {
+    public RunManager(int workers, Path dataDir, Path checkpointDir, ServerLimits limits) {
+        this(workers, dataDir, checkpointDir, limits, RemoteOptions.defaults());
+    }
+
+    public RunManager(int workers, Path dataDir, Path checkpointDir, ServerLimits limits, RemoteOptions remote) {
+        this(workers, dataDir, checkpointDir, limits, remote, new EndpointAllowList(List.of()));
+    }
+
+    /**
+     * @param remote  how runs on remote environments call their fleet (deadlines, retry budget)
+     * @param allowed the remote environment endpoints a run may name
+     */
+    public RunManager(int workers, Path dataDir, Path checkpointDir, ServerLimits limits, RemoteOptions remote,
+                      EndpointAllowList allowed) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers: must be at least 1, got " + workers);
         }
@@ -52,25 +83,68 @@ public final class RunManager {
             return t;
         };
         this.workers = Executors.newFixedThreadPool(workers, daemons);
-        this.store = new CheckpointStore(checkpointDir);
+        this.limits = limits;
+        this.remote = remote;
+        this.allowed = allowed;
+        this.checkpoints = new CheckpointStore(checkpointDir, limits.checkpointsKept());
+        this.writer = new StoreWriter(new RunStore(dataDir));
+        recover();
     }
 
     /** The directory checkpoints go to. */
     public Path checkpointDirectory() {
-        return store.directory();
+        return checkpoints.directory();
+    }
+
+    /** {@code p} as clients see it: relative to the checkpoint directory. */
+    String relativeCheckpointPath(Path p) {
+        return checkpoints.relative(p);
+    }
+
+    /** Restores every stored run: final ones as they are, unfinished ones continued from their newest checkpoint. */
+    private void recover() {
+        List<RunRecord> stored = writer.store().loadAll();
+        int resumed = 0;
+        for (RunRecord r : stored) {
+            HostedRun run;
+            try {
+                run = RunRecovery.restore(r, this::build, writer, checkpoints, limits.metricsInMemory());
+            } catch (RuntimeException e) {
+                LOG.warn("run {} could not be restored: {}", r.id(), e.getMessage());
+                run = RunRecovery.failed(r, e, writer, checkpoints);
+            }
+            register(run);
+            RunState s = run.state();
+            if (s == RunState.PENDING || s == RunState.RESUMED) {
+                workers.execute(run);
+                resumed++;
+            }
+        }
+        if (!stored.isEmpty()) {
+            LOG.info("restored {} runs from the run store; {} continue", stored.size(), resumed);
+        }
+    }
+
+    private void register(HostedRun run) {
+        synchronized (runs) {
+            runs.put(run.id(), run);
+            ordinals.put(run.id(), nextOrdinal++);
+        }
     }
 
     /**
      * Validates the request, builds the run (environment, policy, trainer; restoring a checkpoint if asked) and queues
      * it.
      *
+     * @param owner the caller's identity, recorded as the run's owner
      * @throws IllegalArgumentException naming the offending field
      * @throws NoSuchElementException   if a checkpoint path names no file
-     * @throws io.grpc.StatusRuntimeException UNAVAILABLE if no server of a remote environment's fleet answers
+     * @throws io.grpc.StatusRuntimeException UNAVAILABLE if no server of a remote environment's fleet answers,
+     *                                        RESOURCE_EXHAUSTED if too many runs are queued
      */
-    HostedRun create(CreateRunRequest request) {
+    HostedRun create(CreateRunRequest request, String owner) {
         Checkpoint resume = switch (request.getResumeFromCase()) {
-            case CHECKPOINT_PATH -> store.read(request.getCheckpointPath());
+            case CHECKPOINT_PATH -> checkpoints.read(request.getCheckpointPath());
             case CHECKPOINT_BYTES -> Checkpoint.fromBytes(request.getCheckpointBytes().toByteArray());
             case RESUMEFROM_NOT_SET -> null;
         };
@@ -87,13 +161,48 @@ public final class RunManager {
         } else {
             throw new IllegalArgumentException("spec: required (unless resuming from a checkpoint)");
         }
-        long interval = request.hasSpec() ? request.getSpec().getCheckpointInterval() : 0;
-        Environment env;
-        boolean remote = !settings.remoteEndpoints().isEmpty();
+        for (String e : settings.remoteEndpoints()) {
+            if (!allowed.allows(e)) {
+                throw Status.PERMISSION_DENIED.withDescription("remote_environment.endpoints: '" + Messages.cut(e)
+                        + "' is not an endpoint this server may call (allowed: " + allowed.describe()
+                        + "; serve --remote-allow)").asRuntimeException();
+            }
+        }
+        long interval = limits.check(settings, request.hasSpec() ? request.getSpec().getCheckpointInterval() : 0);
+        synchronized (runs) {
+            long active = runs.values().stream().filter(r -> !RunRecord.isFinal(r.state())).count();
+            if (active >= limits.maxQueuedRuns()) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("runs: " + active + " runs are already queued or "
+                        + "running on this server, its limit (serve --max-queued-runs); stop one or wait").asRuntimeException();
+            }
+        }
+        evict();
+        HostedRun.Live live = build(settings, resume);
         try {
-            env = TrainerFactory.environment(settings);
+            HostedRun run = new HostedRun(newId(), owner, settings, interval, resume == null ? 0 : resume.updatesDone(),
+                    System.currentTimeMillis(), -1, live, writer, checkpoints, limits.metricsInMemory());
+            synchronized (runs) {
+                if (workers.isShutdown()) {
+                    throw new IllegalStateException("the server is shutting down");
+                }
+                register(run);
+                workers.execute(run);
+            }
+            return run;
+        } catch (RuntimeException e) {
+            live.env().close();
+            throw e;
+        }
+    }
+
+    /** The environment, policy and trainer of {@code settings}, the trainer seeded for {@code resume} if given. */
+    private HostedRun.Live build(TrainSettings settings, Checkpoint resume) {
+        Environment env;
+        boolean isRemote = !settings.remoteEndpoints().isEmpty();
+        try {
+            env = TrainerFactory.environment(settings, remote);
         } catch (IllegalArgumentException e) {
-            throw RunSpecs.named(remote ? "remote_environment" : "native_environment.options", e);
+            throw RunSpecs.named(isRemote ? "remote_environment" : "native_environment.options", e);
         } catch (RemoteUnavailableException e) {
             throw Status.UNAVAILABLE.withDescription("remote_environment.endpoints: " + e.getMessage()).withCause(e)
                     .asRuntimeException();
@@ -106,21 +215,17 @@ public final class RunManager {
                 throw RunSpecs.named("policy", e);
             }
             TrainSettings trainerSettings = resume == null ? settings : settings.toBuilder().seed(resume.resumeSeed()).build();
+            AtomicBoolean cancel = new AtomicBoolean();
+            // The trainer steps a cancellable view of the environment, so StopRun takes effect within one step. The
+            // bandit baselines need the bandit itself (and update in microseconds).
+            Environment seen = env instanceof SpanningTreeBandit ? env : new CancellableEnvironment(env, cancel::get);
             Trainer trainer;
             try {
-                trainer = TrainerFactory.trainer(trainerSettings, env, policy);
+                trainer = TrainerFactory.trainer(trainerSettings, seen, policy);
             } catch (IllegalArgumentException e) {
                 throw RunSpecs.named("algorithm", e);
             }
-            HostedRun run = new HostedRun(newId(), settings, interval, env, trainer, resume, store);
-            synchronized (runs) {
-                if (workers.isShutdown()) {
-                    throw new IllegalStateException("the server is shutting down");
-                }
-                runs.put(run.id(), run);
-                workers.execute(run);
-            }
-            return run;
+            return new HostedRun.Live(env, trainer, resume, cancel);
         } catch (RuntimeException e) {
             env.close();
             throw e;
@@ -142,40 +247,129 @@ public final class RunManager {
         synchronized (runs) {
             HostedRun run = runs.get(runId);
             if (run == null) {
-                throw new NoSuchElementException("run_id: no run '" + runId + "' on this server");
+                throw new NoSuchElementException("run_id: no run '" + Messages.cut(runId) + "' on this server");
             }
             return run;
         }
     }
 
-    /** The runs in creation order, only those in {@code state} unless it is UNSPECIFIED. */
-    List<HostedRun> list(RunState state) {
-        List<HostedRun> all;
-        synchronized (runs) {
-            all = new ArrayList<>(runs.values());
+    /** The run an Act request names, once the request is within the limits. */
+    HostedRun checkedForAct(org.dirpg.proto.train.v1.ActRequest request, Identity who) {
+        if (request.getObservationsCount() > limits.maxActObservations()) {
+            throw new IllegalArgumentException("observations: at most " + limits.maxActObservations()
+                    + " per call on this server (serve --max-act-observations), got " + request.getObservationsCount());
         }
-        if (state == RunState.RUN_STATE_UNSPECIFIED) {
-            return all;
-        }
-        List<HostedRun> out = new ArrayList<>();
-        for (HostedRun r : all) {
-            if (r.state() == state) {
-                out.add(r);
-            }
-        }
-        return out;
+        return getFor(request.getRunId(), who);
     }
 
-    /** Asks the run to stop between updates (no checkpoint). */
+    /**
+     * The run, if {@code who} may access it.
+     *
+     * @throws NoSuchElementException if there is no such run
+     * @throws io.grpc.StatusRuntimeException PERMISSION_DENIED if it belongs to another identity
+     */
+    HostedRun getFor(String runId, Identity who) {
+        HostedRun run = get(runId);
+        if (!who.mayAccess(run.owner())) {
+            throw Status.PERMISSION_DENIED.withDescription("run_id: run '" + run.id() + "' belongs to another identity")
+                    .asRuntimeException();
+        }
+        return run;
+    }
+
+    /** Asks the run to stop, if {@code who} may. */
+    HostedRun stop(String runId, Identity who) {
+        HostedRun run = getFor(runId, who);
+        run.requestStop();
+        return run;
+    }
+
+    /** One page of runs. */
+    record Page(List<HostedRun> runs, String nextPageToken) {
+    }
+
+    /**
+     * The runs in creation order that {@code visible} admits and that are in {@code state} (unless UNSPECIFIED), one
+     * page at a time.
+     *
+     * @param pageSize  0 = the default; capped at the server's maximum
+     * @param pageToken "" = the first page
+     */
+    Page list(RunState state, int pageSize, String pageToken, Predicate<HostedRun> visible) {
+        if (pageSize < 0) {
+            throw new IllegalArgumentException("page_size: must be >= 0, got " + pageSize);
+        }
+        int size = pageSize == 0 ? limits.defaultPageSize() : Math.min(pageSize, limits.maxPageSize());
+        long after = PageTokens.decode(pageToken, state);
+        evict();
+        List<HostedRun> all = new ArrayList<>();
+        List<Long> keys = new ArrayList<>();
+        synchronized (runs) {
+            for (Map.Entry<String, Long> e : ordinals.entrySet()) {
+                if (e.getValue() > after) {
+                    all.add(runs.get(e.getKey()));
+                    keys.add(e.getValue());
+                }
+            }
+        }
+        List<HostedRun> page = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            HostedRun r = all.get(i);
+            if (!visible.test(r) || (state != RunState.RUN_STATE_UNSPECIFIED && r.state() != state)) {
+                continue;
+            }
+            if (page.size() == size) {
+                return new Page(page, PageTokens.encode(keys.get(i) - 1, state));
+            }
+            page.add(r);
+        }
+        return new Page(page, "");
+    }
+
+    /** Asks the run to stop (it abandons its update in progress and writes a checkpoint). */
     HostedRun stop(String runId) {
         HostedRun run = get(runId);
-        run.requestStop(false);
+        run.requestStop();
         return run;
     }
 
     /**
-     * Stops accepting runs, stops every run between updates (running ones write a checkpoint as they stop), and waits
-     * up to {@code timeoutMillis} for them.
+     * Forgets ended runs beyond the newest {@link ServerLimits#finishedRunsKept()} and those older than
+     * {@link ServerLimits#finishedRunMaxAge()}, with their metrics and checkpoint files.
+     */
+    void evict() {
+        long cutoff = System.currentTimeMillis() - limits.finishedRunMaxAge().toMillis();
+        List<HostedRun> gone = new ArrayList<>();
+        synchronized (runs) {
+            List<HostedRun> ended = new ArrayList<>();
+            for (HostedRun r : runs.values()) {
+                if (RunRecord.isFinal(r.state())) {
+                    ended.add(r);
+                }
+            }
+            int excess = ended.size() - limits.finishedRunsKept();
+            for (int i = 0; i < ended.size(); i++) {
+                HostedRun r = ended.get(i);
+                if (i < excess || (r.endedMillis() >= 0 && r.endedMillis() < cutoff)) {
+                    gone.add(r);
+                    runs.remove(r.id());
+                    ordinals.remove(r.id());
+                }
+            }
+        }
+        for (HostedRun r : gone) {
+            writer.delete(r.id());
+            checkpoints.deleteAll(r.id());
+        }
+        if (!gone.isEmpty()) {
+            LOG.info("evicted {} ended runs", gone.size());
+        }
+    }
+
+    /**
+     * Stops accepting runs, stops every run between updates (running ones write a checkpoint and stay RUNNING in the
+     * store, to be continued by the next server; their streams end UNAVAILABLE), waits up to {@code timeoutMillis}
+     * for them, and closes the store.
      *
      * @return true if every worker finished in time
      */
@@ -186,8 +380,10 @@ public final class RunManager {
             all = new ArrayList<>(runs.values());
         }
         for (HostedRun r : all) {
-            r.requestStop(true);
+            r.shutdown();
         }
-        return workers.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
+        boolean done = workers.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
+        writer.close();
+        return done;
     }
 }

@@ -108,7 +108,7 @@ final class RunSpecs {
                     + String.join(", ", Environments.ids()));
         }
         if (!Environments.ids().contains(id)) {
-            throw new IllegalArgumentException(field + ": unknown environment id '" + id + "'; known ids: "
+            throw new IllegalArgumentException(field + ": unknown environment id '" + Messages.cut(id) + "'; known ids: "
                     + String.join(", ", Environments.ids()));
         }
     }

@@ -208,7 +208,8 @@ class RemoteEnvironmentTest {
     @Test
     void everyEndpointDownNamesTheEndpointsTried() throws IOException {
         LoopbackFleet fleet = new LoopbackFleet().add(envs).add(envs);
-        RemoteEnvironment remote = RemoteEnvironment.connect("Chain-v0", fleet.endpoints(), RemoteOptions.defaults());
+        RemoteEnvironment remote = RemoteEnvironment.connect("Chain-v0", fleet.endpoints(),
+                RemoteOptions.defaults().withRetryBudget(Duration.ZERO));
         State s0 = remote.reset(3);
         EndpointList endpoints = fleet.endpoints();
         fleet.close();

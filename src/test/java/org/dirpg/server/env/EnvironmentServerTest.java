@@ -31,7 +31,7 @@ class EnvironmentServerTest {
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus());
         channel.shutdownNow();
         try (RemoteEnvironment remote = RemoteEnvironment.connect("Chain-v0",
-                EndpointList.parse("127.0.0.1:" + server.port()), RemoteOptions.defaults().withMaxAttempts(2))) {
+                EndpointList.parse("127.0.0.1:" + server.port()), RemoteOptions.defaults().withMaxAttempts(2).withRetryBudget(java.time.Duration.ZERO))) {
             State s0 = remote.reset(8);
             assertEquals(chain.step(chain.reset(8), 2).reward(), remote.step(s0, 2).reward());
             server.stop();

@@ -4,10 +4,12 @@ import static org.dirpg.server.train.TrainerServer.assertStatus;
 import static org.dirpg.server.train.TrainerServer.deepSea;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -161,8 +163,8 @@ class ActAndCheckpointTest {
             s.awaitState(first, RunState.SUCCEEDED);
             SaveCheckpointResponse saved = save(s, first);
             assertEquals(30, saved.getUpdatesDone());
-            assertTrue(Files.isRegularFile(Path.of(saved.getPath())));
-            assertEquals(saved.getCheckpoint(), ByteString.copyFrom(Files.readAllBytes(Path.of(saved.getPath()))));
+            assertEquals(first + "/update-000000030.json", saved.getPath(), "paths are relative to the checkpoint directory");
+            assertEquals(saved.getCheckpoint(), ByteString.copyFrom(Files.readAllBytes(dir.resolve(saved.getPath()))));
             Checkpoint c = Checkpoint.fromBytes(saved.getCheckpoint().toByteArray());
             long steps = s.stream(first, 0).stream().filter(m -> m.getGradientNorm() > 0).count();
             assertTrue(steps > 0);
@@ -206,8 +208,7 @@ class ActAndCheckpointTest {
             Path tenth = dir.resolve(id).resolve("update-000000010.json");
             assertTrue(Files.isRegularFile(tenth));
             assertTrue(Files.isRegularFile(dir.resolve(id).resolve("update-000000020.json")));
-            assertEquals(dir.resolve(id).resolve("update-000000020.json").toAbsolutePath().toString(),
-                    done.getLatestCheckpoint());
+            assertEquals(id + "/update-000000025.json", done.getLatestCheckpoint(), "the run's end writes one too");
             List<UpdateMetrics> original = s.stream(id, 0);
 
             // Relative path, no spec: the checkpoint's own settings (25 updates) continue from update 10.
@@ -223,9 +224,12 @@ class ActAndCheckpointTest {
                     () -> s.stub().createRun(CreateRunRequest.newBuilder().setCheckpointPath("../../etc/passwd").build()));
             assertStatus(Status.Code.NOT_FOUND, "checkpoint_path: no checkpoint file",
                     () -> s.stub().createRun(CreateRunRequest.newBuilder().setCheckpointPath(id + "/update-7.json").build()));
-            assertStatus(Status.Code.INVALID_ARGUMENT, "updates: the checkpoint already holds 20 updates",
+            assertStatus(Status.Code.INVALID_ARGUMENT, "updates: the checkpoint already holds 25 updates",
                     () -> s.stub().createRun(CreateRunRequest.newBuilder().setCheckpointPath(done.getLatestCheckpoint())
                             .setSpec(deepSea(20, 31)).build()));
+            StatusRuntimeException outside = assertStatus(Status.Code.INVALID_ARGUMENT, "checkpoint_path:",
+                    () -> s.stub().createRun(CreateRunRequest.newBuilder().setCheckpointPath("/etc/passwd").build()));
+            assertFalse(outside.getStatus().getDescription().contains(dir.toString()), "messages never reveal server paths");
             assertStatus(Status.Code.INVALID_ARGUMENT, "spec: the environment",
                     () -> s.stub().createRun(CreateRunRequest.newBuilder().setCheckpointPath(done.getLatestCheckpoint())
                             .setSpec(deepSea(40, 31).setNativeEnvironment(NativeEnvironment.newBuilder()
@@ -241,11 +245,12 @@ class ActAndCheckpointTest {
         s.close();
         List<Path> files;
         try (var listing = Files.list(dir.resolve(id))) {
-            files = listing.toList();
+            files = listing.sorted().toList();
         }
-        assertEquals(1, files.size());
-        Checkpoint c = Checkpoint.fromBytes(Files.readAllBytes(files.get(0)));
+        assertTrue(files.size() >= 1 && files.size() <= 3, "the newest 3 are kept: " + files);
+        Path newest = files.get(files.size() - 1);
+        Checkpoint c = Checkpoint.fromBytes(Files.readAllBytes(newest));
         assertTrue(c.updatesDone() >= 5, "checkpointed after " + c.updatesDone() + " updates");
-        assertEquals(dir.resolve(id).resolve(String.format("update-%09d.json", c.updatesDone())), files.get(0));
+        assertEquals(dir.resolve(id).resolve(String.format("update-%09d.json", c.updatesDone())), newest);
     }
 }

@@ -86,7 +86,7 @@ class DirpgServerTest {
     void onLoopbackTheServerIsHealthyReflectsItsServicesAndTrains() throws Exception {
         DirpgServer server = DirpgServer.builder(NettyServerBuilder.forAddress(
                         new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create()))
-                .workers(1).checkpointDir(dir).maxMessageBytes(1 << 20).start();
+                .workers(1).dataDir(dir).maxMessageBytes(1 << 20).start();
         ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
                 InsecureChannelCredentials.create()).build();
         try {
@@ -116,7 +116,7 @@ class DirpgServerTest {
     }
 
     private static DirpgServer inProcess(String name, byte[] key, Path dir) throws Exception {
-        return DirpgServer.builder(InProcessServerBuilder.forName(name)).workers(1).checkpointDir(dir).tokenKey(key).start();
+        return DirpgServer.builder(InProcessServerBuilder.forName(name)).workers(1).dataDir(dir).tokenKey(key).start();
     }
 
     @Test
@@ -171,7 +171,7 @@ class DirpgServerTest {
     @Test
     void aRunOnTheServersOwnEnvironmentServiceEqualsTheNativeRun() throws Exception {
         DirpgServer server = DirpgServer.builder(NettyServerBuilder.forAddress(
-                new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())).workers(2).checkpointDir(dir).start();
+                new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())).workers(2).dataDir(dir).start();
         ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
                 InsecureChannelCredentials.create()).build();
         try {
@@ -222,7 +222,7 @@ class DirpgServerTest {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             serving = new Thread(() -> new CommandLine(new ServeCommand()).execute(
-                    "--port", "0", "--workers", "1", "--checkpoint-dir", dir.toString()), "serve-command");
+                    "--port", "0", "--workers", "1", "--data-dir", dir.toString()), "serve-command");
             // The command blocks until JVM shutdown, whose hook stops the server.
             serving.setDaemon(true);
             serving.start();

@@ -36,8 +36,19 @@ final class TrainerServer implements AutoCloseable {
     final TrainerServiceGrpc.TrainerServiceStub async;
 
     TrainerServer(int workers, Path checkpointDir) throws IOException {
+        this(workers, checkpointDir, org.dirpg.server.train.ServerLimits.defaults());
+    }
+
+    /** A server whose data and checkpoint directory is {@code checkpointDir}, with {@code limits}. */
+    TrainerServer(int workers, Path checkpointDir, ServerLimits limits) throws IOException {
+        this(workers, checkpointDir, limits, org.dirpg.env.remote.RemoteOptions.defaults());
+    }
+
+    TrainerServer(int workers, Path checkpointDir, ServerLimits limits, org.dirpg.env.remote.RemoteOptions remote)
+            throws IOException {
         String name = InProcessServerBuilder.generateName();
-        server = DirpgServer.builder(InProcessServerBuilder.forName(name)).workers(workers).checkpointDir(checkpointDir).start();
+        server = DirpgServer.builder(InProcessServerBuilder.forName(name)).workers(workers).dataDir(checkpointDir)
+                .checkpointDir(checkpointDir).limits(limits).remoteOptions(remote).start();
         channel = InProcessChannelBuilder.forName(name).build();
         async = TrainerServiceGrpc.newStub(channel);
     }

@@ -1,0 +1,120 @@
+package org.dirpg.server.train;
+
+import static org.dirpg.server.train.TrainerServer.assertStatus;
+import static org.dirpg.server.train.TrainerServer.deepSea;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.dirpg.proto.train.v1.ActRequest;
+import org.dirpg.proto.train.v1.CreateRunRequest;
+import org.dirpg.proto.train.v1.GetRunRequest;
+import org.dirpg.proto.train.v1.ListRunsRequest;
+import org.dirpg.proto.train.v1.Observation;
+import org.dirpg.proto.train.v1.RemoteEnvironment;
+import org.dirpg.proto.train.v1.Run;
+import org.dirpg.proto.train.v1.RunState;
+import org.dirpg.proto.train.v1.SaveCheckpointRequest;
+import org.dirpg.proto.train.v1.StopRunRequest;
+import org.dirpg.proto.train.v1.StreamMetricsRequest;
+import org.dirpg.proto.train.v1.TrainerServiceGrpc;
+import org.dirpg.server.DirpgServer;
+import org.dirpg.server.auth.EndpointAllowList;
+import org.dirpg.server.auth.Tokens;
+import org.dirpg.train.Checkpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bearer tokens on every call but health, runs visible to their owner and admins only, and the endpoint allow-list. */
+class AccessControlTest {
+    private static final String ALICE = "alice-token-0123456789";
+    private static final String BOB = "bob-token-0123456789ab";
+    private static final String ROOT = "root-token-0123456789a";
+
+    @TempDir
+    Path dir;
+
+    private static TrainerServiceGrpc.TrainerServiceBlockingStub as(ManagedChannel ch, String token) {
+        Metadata h = new Metadata();
+        if (token != null) {
+            h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        }
+        return TrainerServiceGrpc.newBlockingStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void tokensOwnersAndTheAllowList() throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        Tokens tokens = Tokens.parse("# name token [admin]\nalice " + ALICE + "\nbob " + BOB + "\nroot " + ROOT
+                + " admin\n", "test");
+        DirpgServer server = DirpgServer.builder(InProcessServerBuilder.forName(name)).dataDir(dir).workers(2)
+                .tokens(tokens).allowList(new EndpointAllowList(List.of("127.0.0.1:*"))).start();
+        ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
+        try {
+            assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(ch).check(HealthCheckRequest.getDefaultInstance())
+                    .getStatus(), "health needs no token");
+            assertStatus(Status.Code.UNAUTHENTICATED, "authorization: this server requires a bearer token",
+                    () -> as(ch, null).listRuns(ListRunsRequest.getDefaultInstance()));
+            assertStatus(Status.Code.UNAUTHENTICATED, "authorization: the bearer token is not valid",
+                    () -> as(ch, "guess-guess-guess-guess").listRuns(ListRunsRequest.getDefaultInstance()));
+
+            Run mine = as(ch, ALICE).createRun(CreateRunRequest.newBuilder().setSpec(deepSea(100_000_000L, 1)).build()).getRun();
+            String id = mine.getRunId();
+            assertEquals("alice", mine.getOwner());
+            var bob = as(ch, BOB);
+            String denied = "run_id: run '" + id + "' belongs to another identity";
+            assertStatus(Status.Code.PERMISSION_DENIED, denied, () -> bob.getRun(GetRunRequest.newBuilder().setRunId(id).build()));
+            assertStatus(Status.Code.PERMISSION_DENIED, denied, () -> bob.stopRun(StopRunRequest.newBuilder().setRunId(id).build()));
+            assertStatus(Status.Code.PERMISSION_DENIED, denied, () -> bob.saveCheckpoint(
+                    SaveCheckpointRequest.newBuilder().setRunId(id).build()));
+            assertStatus(Status.Code.PERMISSION_DENIED, denied, () -> bob.act(ActRequest.newBuilder().setRunId(id)
+                    .addObservations(Observation.newBuilder().addFeatures(0)).build()));
+            assertStatus(Status.Code.PERMISSION_DENIED, denied, () -> bob.streamMetrics(
+                    StreamMetricsRequest.newBuilder().setRunId(id).build()).hasNext());
+            assertEquals(0, bob.listRuns(ListRunsRequest.getDefaultInstance()).getRunsCount(), "bob sees none of alice's runs");
+            assertEquals(1, as(ch, ALICE).listRuns(ListRunsRequest.getDefaultInstance()).getRunsCount());
+            assertEquals(1, as(ch, ROOT).listRuns(ListRunsRequest.getDefaultInstance()).getRunsCount(), "admins see all");
+            assertEquals(id, as(ch, ROOT).stopRun(StopRunRequest.newBuilder().setRunId(id).build()).getRun().getRunId());
+
+            // Endpoints off the allow-list are refused before any connection is tried.
+            for (String target : List.of("unix:///var/run/docker.sock", "10.0.0.1:50061", "dns:///minigrid:50061",
+                    "metadata.google.internal:80")) {
+                long t0 = System.nanoTime();
+                assertStatus(Status.Code.PERMISSION_DENIED, "remote_environment.endpoints: '" + target + "' is not an "
+                        + "endpoint this server may call", () -> as(ch, ALICE).createRun(CreateRunRequest.newBuilder()
+                        .setSpec(deepSea(10, 1).setRemoteEnvironment(RemoteEnvironment.newBuilder().addEndpoints(target)
+                                .setEnvId("DeepSea-v0"))).build()));
+                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1), "refused without connecting");
+            }
+            // ... also when they come inside checkpoint bytes.
+            Checkpoint c = Checkpoint.fromBytes(as(ch, ALICE).saveCheckpoint(SaveCheckpointRequest.newBuilder()
+                    .setRunId(id).build()).getCheckpoint().toByteArray());
+            Checkpoint evil = Checkpoint.of(c.settings().toBuilder().remoteEndpoints(List.of("unix:///var/run/docker.sock"))
+                    .build(), c.updatesDone(), c.interactions(), c.parameters(), c.adamState());
+            assertStatus(Status.Code.PERMISSION_DENIED, "remote_environment.endpoints: 'unix:///var/run/docker.sock'",
+                    () -> as(ch, ALICE).createRun(CreateRunRequest.newBuilder()
+                            .setCheckpointBytes(ByteString.copyFrom(evil.toBytes())).build()));
+            Run stopped = as(ch, ALICE).getRun(GetRunRequest.newBuilder().setRunId(id).build()).getRun();
+            assertNotEquals(RunState.RUNNING, stopped.getState());
+            assertFalse(stopped.getOwner().isEmpty());
+        } finally {
+            ch.shutdownNow();
+            server.stop();
+        }
+    }
+}
