@@ -53,13 +53,14 @@ def bench_served(served: ServedEnvironment, seconds: float, rng: np.random.Gener
     return _rate(run, seconds)
 
 
-def bench_remote(remote: RemoteEnv, batch: int, seconds: float, rng: np.random.Generator) -> float:
+def bench_remote(remote: RemoteEnv, batch: int, seconds: float, rng: np.random.Generator,
+                 actions: list[int]) -> float:
     starts = [remote.reset(s).token for s in range(batch)]
     tokens = list(starts)
 
     def run():
         for _ in range(10):
-            results = remote.step_batch(tokens, rng.integers(7, size=batch).tolist())
+            results = remote.step_batch(tokens, rng.choice(actions, size=batch).tolist())
             for i, r in enumerate(results):
                 tokens[i] = starts[i] if r.next.terminal else r.next.token
         return 10 * batch
@@ -72,7 +73,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
     p.add_argument("--address", default=None, help="a running env server (else one is started here)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--actions", default="0,1,2,3,4,5,6",
+                   help="actions the remote measurement draws from (the server's legal set, e.g. 0,1,2,5)")
     args = p.parse_args(argv)
+    actions = [int(a) for a in args.actions.split(",")]
     rng = np.random.default_rng(args.seed)
     key = load_key(None)
     print(f"env {args.env}, {args.seconds:g} s per measurement")
@@ -89,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
         address = server.address
     with RemoteEnv(address, args.env) as remote:
         for batch in (1, 64):
-            rate = bench_remote(remote, batch, args.seconds, rng)
+            rate = bench_remote(remote, batch, args.seconds, rng, actions)
             print(f"gRPC StepBatch, batch {batch:2d}:                 {rate:10.0f} steps/s")
     if server is not None:
         server.stop(grace=None)

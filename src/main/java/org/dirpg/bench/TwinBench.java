@@ -91,7 +91,7 @@ public final class TwinBench {
                 int a = pick(legal, rng);
                 State next = env.step(s, a).next();
                 sink += next.features()[0];
-                if (saved.size() < 4096) {
+                if (saved.size() < 4096 && !next.isTerminal()) {
                     saved.add(next);
                 }
                 s = next;
