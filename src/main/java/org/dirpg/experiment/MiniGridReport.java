@@ -72,8 +72,8 @@ final class MiniGridReport {
             double[] count = new double[idx.length];
             double[] lo = new double[idx.length];
             double[] hi = new double[idx.length];
-            Plot c1 = new Plot("Fig. 3c: completed trajectories per search (frozen alpha = 0.2 policy); x: "
-                    + priorities(frozen), "priority (index)", "completed trajectories per map", 1000, 640);
+            Plot c1 = new Plot("Fig. 3c: completed trajectories per search, frozen alpha = 0.2 policy",
+                    "priority: " + priorities(frozen), "completed trajectories per map", 1000, 640);
             Plot c2 = new Plot("Fig. 3c: returns of the completed trajectories", "return", "fraction of trajectories",
                     1000, 640);
             for (int i = 0; i < idx.length; i++) {
