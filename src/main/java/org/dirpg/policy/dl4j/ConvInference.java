@@ -23,14 +23,17 @@ final class ConvInference {
     private static final int C3 = MiniGridNetwork.CHANNELS[3];
     private static final int A = MiniGridNetwork.NUM_ACTIONS;
 
-    private final float[] w1;
-    private final float[] b1;
-    private final float[] w2;
-    private final float[] b2;
-    private final float[] w3;
-    private final float[] b3;
-    private final float[] wd;
-    private final float[] bd;
+    static final int H1 = 5 * 5 * C1;
+    static final int H2 = 3 * 3 * C2;
+
+    final float[] w1;
+    final float[] b1;
+    final float[] w2;
+    final float[] b2;
+    final float[] w3;
+    final float[] b3;
+    final float[] wd;
+    final float[] bd;
 
     /** A snapshot of the graph's current parameters. */
     ConvInference(ComputationGraph graph) {
@@ -64,16 +67,23 @@ final class ConvInference {
 
     /** The 7 logits for one observation laid out as {@link MiniGridObservation} describes. */
     void logits(double[] features, double[] out) {
-        // conv1: 7x7x3 -> 5x5x32, input read straight from the features ([x][y][c]).
-        float[] h1 = new float[5 * 5 * C1];
+        forward(features, new float[H1], new float[H2], new float[C3], out);
+    }
+
+    /**
+     * The forward pass keeping its activations for {@link ConvGradient}: {@code h1} [5][5][32] and {@code h2}
+     * [3][3][48] after ReLU, {@code f3} the 64 conv3 outputs, {@code out} the 7 logits. Every array is overwritten.
+     */
+    void forward(double[] features, float[] h1, float[] h2, float[] f3, double[] out) {
         float[] acc = new float[C3];
+        // conv1: 7x7x3 -> 5x5x32, input read straight from the features ([x][y][c]).
         for (int i = 0; i < 5; i++) {
             for (int j = 0; j < 5; j++) {
                 System.arraycopy(b1, 0, acc, 0, C1);
                 for (int c = 0; c < C0; c++) {
                     for (int kh = 0; kh < 3; kh++) {
                         for (int kw = 0; kw < 3; kw++) {
-                            float v = (float) features[((i + kh) * SIDE + j + kw) * C0 + c];
+                            float v = input(features, i + kh, j + kw, c);
                             if (v != 0f) {
                                 axpy(v, w1, (c * 9 + kh * 3 + kw) * C1, acc, C1);
                             }
@@ -84,7 +94,6 @@ final class ConvInference {
             }
         }
         // conv2: 5x5x32 -> 3x3x48
-        float[] h2 = new float[3 * 3 * C2];
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {
                 System.arraycopy(b2, 0, acc, 0, C2);
@@ -103,14 +112,14 @@ final class ConvInference {
             }
         }
         // conv3: 3x3x48 -> 1x1x64, no activation
-        System.arraycopy(b3, 0, acc, 0, C3);
+        System.arraycopy(b3, 0, f3, 0, C3);
         for (int kh = 0; kh < 3; kh++) {
             for (int kw = 0; kw < 3; kw++) {
                 int base = (kh * 3 + kw) * C2;
                 for (int c = 0; c < C2; c++) {
                     float v = h2[base + c];
                     if (v != 0f) {
-                        axpy(v, w3, (c * 9 + kh * 3 + kw) * C3, acc, C3);
+                        axpy(v, w3, (c * 9 + kh * 3 + kw) * C3, f3, C3);
                     }
                 }
             }
@@ -119,12 +128,28 @@ final class ConvInference {
         float[] logits = new float[A];
         System.arraycopy(bd, 0, logits, 0, A);
         for (int f = 0; f < C3; f++) {
-            axpy(acc[f], wd, f * A, logits, A);
+            axpy(f3[f], wd, f * A, logits, A);
         }
-        int dir = (int) features[MiniGridObservation.IMAGE_LENGTH];
-        axpy(1f, wd, (C3 + dir) * A, logits, A);
+        axpy(1f, wd, (C3 + direction(features)) * A, logits, A);
         for (int a = 0; a < A; a++) {
             out[a] = logits[a];
+        }
+    }
+
+    /** Image value (row, column, channel) of the 7x7x3 view, as the graph's [c][h][w] input sees it. */
+    static float input(double[] features, int row, int column, int channel) {
+        return (float) features[(row * SIDE + column) * C0 + channel];
+    }
+
+    /** The agent's direction 0..3, the index of the one-hot input. */
+    static int direction(double[] features) {
+        return (int) features[MiniGridObservation.IMAGE_LENGTH];
+    }
+
+    /** {@code y[yOffset + o] += v * x[xOffset + o]} for o < n. */
+    static void axpy(float v, float[] x, int xOffset, float[] y, int yOffset, int n) {
+        for (int o = 0; o < n; o++) {
+            y[yOffset + o] += v * x[xOffset + o];
         }
     }
 

@@ -10,8 +10,8 @@ import org.dirpg.policy.WeightedStep;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Throughput of {@link MiniGridConvPolicy}: {@code logProbabilities} calls per second at batch 1 and 64 and
- * {@code addGradient} calls per second at batch 64, on random MiniGrid observations. Prints numbers, asserts nothing.
+ * Throughput of {@link MiniGridConvPolicy}: the DL4J graph's output at batch 1 and 64, its back-propagation at batch
+ * 64, and the policy's {@code addGradient} at batch 64 (plain arrays in FLOAT), on random MiniGrid observations. Prints numbers, asserts nothing.
  * Run with {@code OMP_NUM_THREADS=1}; arguments: {@code [FLOAT|DOUBLE] [seed]}.
  */
 public final class Dl4jBench {
@@ -42,7 +42,7 @@ public final class Dl4jBench {
         run(type, seed, System.out);
     }
 
-    /** Runs the three measurements and prints one line each to {@code out}. */
+    /** Runs the four measurements and prints one line each to {@code out}. */
     public static void run(DataType type, long seed, PrintStream out) {
         MiniGridConvPolicy policy = new MiniGridConvPolicy(seed, type);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -60,6 +60,12 @@ public final class Dl4jBench {
         // The DL4J graph's own inference (the search uses ConvInference and the observation cache instead).
         report(out, "graph output batch 1", 1, measure(300, 3000, i -> policy.graphLogits(List.of(states.get(i % 64)))));
         report(out, "graph output batch 64", 64, measure(30, 300, i -> policy.graphLogits(states)));
+        ConvInference plain = new ConvInference(policy.graph());
+        double[] logits = new double[MiniGridNetwork.NUM_ACTIONS];
+        report(out, "plain forward batch 1", 1, measure(3000, 30000,
+                i -> plain.logits(states.get(i % 64).features(), logits)));
+        report(out, "graph backprop batch 64", 64, measure(10, 100, i -> policy.graphGradient(steps, gradient)));
+        // In FLOAT the policy's own gradient runs on ConvGradient (distinct random observations: no grouping).
         report(out, "addGradient batch 64", 64, measure(10, 100, i -> policy.addGradient(steps, gradient)));
     }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -28,7 +30,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>In FLOAT, {@link #logProbabilities} (the search's calls) runs on {@link ConvInference}, plain float arrays
  * without DL4J's per-call overhead, and caches logits by observation for the current theta ({@link LogitCache});
- * DOUBLE policies evaluate through the graph (the finite-difference gradient test runs in DOUBLE).
+ * {@link #addGradient} runs on {@link ConvGradient}, back-propagating each distinct observation once. DOUBLE policies
+ * evaluate and differentiate through the graph (the finite-difference gradient test runs in DOUBLE, and the FLOAT
+ * path is checked against the graph).
  *
  * <p>Call order as in {@link Policy}. {@link #logProbabilities} may be called from several threads between parameter
  * changes; {@link #addGradient} and {@link #setParameters} are not thread-safe (the graph keeps its activations between
@@ -106,23 +110,28 @@ public final class MiniGridConvPolicy implements Policy {
         LogitCache.Key key = LogitCache.key(features);
         double[] logits = key == null ? null : cache.get(key);
         if (logits == null) {
-            ConvInference net = inference;
-            if (net == null) {
-                synchronized (this) {
-                    net = inference;
-                    if (net == null) {
-                        net = new ConvInference(graph);
-                        inference = net;
-                    }
-                }
-            }
             logits = new double[numActions()];
-            net.logits(features, logits);
+            inference().logits(features, logits);
             if (key != null) {
                 cache.put(key, logits);
             }
         }
         return logits;
+    }
+
+    /** The plain-array network for the current theta, built on first use after a change. */
+    private ConvInference inference() {
+        ConvInference net = inference;
+        if (net == null) {
+            synchronized (this) {
+                net = inference;
+                if (net == null) {
+                    net = new ConvInference(graph);
+                    inference = net;
+                }
+            }
+        }
+        return net;
     }
 
     /** Observation-cache hits of {@link #logProbabilities} so far (FLOAT policies). */
@@ -166,11 +175,48 @@ public final class MiniGridConvPolicy implements Policy {
         if (steps.isEmpty()) {
             return;
         }
-        List<double[]> features = new ArrayList<>(steps.size());
         for (WeightedStep step : steps) {
             if (!Double.isFinite(step.weight())) {
                 throw new IllegalArgumentException("step weight must be finite, got " + step.weight());
             }
+        }
+        if (dataType == DataType.FLOAT) {
+            fastGradient(steps, gradient);
+            return;
+        }
+        graphGradient(steps, gradient);
+    }
+
+    /**
+     * {@link #addGradient} on plain arrays ({@link ConvGradient}): the logit gradients of steps that share an
+     * observation are summed, and each distinct observation is back-propagated once.
+     */
+    private void fastGradient(List<WeightedStep> steps, double[] gradient) {
+        Map<Object, double[]> dLogits = new LinkedHashMap<>();
+        Map<Object, double[]> featuresOf = new HashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            WeightedStep step = steps.get(i);
+            double[] features = step.state().features();
+            Object key = LogitCache.key(features);
+            if (key == null) {
+                key = new Object(); // not packable: its own group
+            }
+            double[] row = dLogits.computeIfAbsent(key, k -> new double[numActions()]);
+            featuresOf.putIfAbsent(key, features);
+            MaskedLogSoftmax.addLogProbabilityGradient(fastLogits(step.state()), legalActions(step.state(), i),
+                    step.action(), step.weight(), row);
+        }
+        ConvGradient backward = new ConvGradient(inference());
+        for (Map.Entry<Object, double[]> e : dLogits.entrySet()) {
+            backward.add(featuresOf.get(e.getKey()), e.getValue());
+        }
+        backward.addTo(gradient, ParameterLayout.MINIGRID);
+    }
+
+    /** {@link #addGradient} through the DL4J graph (DOUBLE policies; the reference for the FLOAT path's tests). */
+    void graphGradient(List<WeightedStep> steps, double[] gradient) {
+        List<double[]> features = new ArrayList<>(steps.size());
+        for (WeightedStep step : steps) {
             features.add(step.state().features());
         }
         INDArray[] inputs = MiniGridObservation.toInputs(features, dataType);
@@ -209,6 +255,11 @@ public final class MiniGridConvPolicy implements Policy {
         graph.setParams(Nd4j.createFromArray(theta).castTo(dataType).reshape(1, numParameters));
         inference = null;
         cache.clear();
+    }
+
+    /** The DL4J graph itself (for the benchmarks and tests of the plain-array passes). */
+    ComputationGraph graph() {
+        return graph;
     }
 
     /** The logits of the DL4J graph itself (for checking {@link ConvInference} against it). */
