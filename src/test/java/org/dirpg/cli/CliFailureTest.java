@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,26 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
  * stack trace only with --verbose (issue #10).
  */
 class CliFailureTest {
-    private record Outcome(int code, String out, String err) {
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static Outcome run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
-    private static String oneLineFailure(Outcome r, String... fragments) {
+    private static String oneLineFailure(CliRun r, String... fragments) {
         assertEquals(1, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
@@ -65,7 +47,7 @@ class CliFailureTest {
         String[] verbose = new String[args.length + 1];
         verbose[0] = "--verbose";
         System.arraycopy(args, 0, verbose, 1, args.length);
-        Outcome traced = run(verbose);
+        CliRun traced = run(verbose);
         assertEquals(1, traced.code());
         assertTrue(traced.err().contains("RemoteUnavailableException") && traced.err().contains("\tat "), traced.err());
     }

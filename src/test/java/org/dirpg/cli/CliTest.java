@@ -3,9 +3,6 @@ package org.dirpg.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,22 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line: exit codes, messages that name the bad flag, and the files each command promises. */
 class CliTest {
     private static String[] run(int expectedExit, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        String[] texts = {o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-        assertEquals(expectedExit, code, "exit code of " + String.join(" ", args) + "; stderr: " + texts[1]);
-        return texts;
+        CliRun r = CliRun.of(args);
+        assertEquals(expectedExit, r.code(), "exit code of " + String.join(" ", args) + "; stderr: " + r.err());
+        return new String[] {r.out(), r.err()};
     }
 
     @Test
