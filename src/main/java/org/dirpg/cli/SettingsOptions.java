@@ -60,6 +60,10 @@ public final class SettingsOptions {
             defaultValue = "30")
     int rollouts;
 
+    @Option(names = "--no-baseline", description = "REINFORCE: use the plain returns, without the leave-one-out "
+            + "baseline (as the authors' reinforce.py).")
+    boolean noBaseline;
+
     @Option(names = "--elites", description = "CEM elites per update. Default: ${DEFAULT-VALUE}.", defaultValue = "2")
     int elites;
 
@@ -110,6 +114,7 @@ public final class SettingsOptions {
                 .searchesInFlight(searchesInFlight)
                 .expansionsPerRound(expansionsPerRound)
                 .heuristic(parseHeuristic(heuristic))
+                .reinforceBaseline(!noBaseline)
                 .maxSteps(maxSteps)
                 .build();
     }

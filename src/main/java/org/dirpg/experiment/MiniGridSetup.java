@@ -14,7 +14,8 @@ import org.dirpg.train.TrainSettings;
  * interactions per map for every method. The curves: DirPG with the Gumbel-only priority, DirPG with the A* priority
  * G + eps (L + alpha U) for each alpha (U the authors' discounted heuristic, pruning by the valid bound), DirPG at
  * alpha = 0.2 with the valid bound as U (the "A* stall"), REINFORCE action-level and trajectory-level (30 rollouts of
- * 100 steps per map) and the cross-entropy method (best 2 of 30).
+ * 100 steps per map, leave-one-out baselines), REINFORCE action-level without a baseline (the authors' own
+ * {@code reinforce.py}) and the cross-entropy method (best 2 of 30).
  *
  * @param maps                maps (updates) per curve; the paper: 3,000
  * @param budget              interactions per map; the paper: 3,000
@@ -74,6 +75,9 @@ public record MiniGridSetup(int maps, long budget, int seeds, int evalEvery, int
         out.add(new Curve("dirpg-astar-0.2-valid-bound", astar(base, 0.2, Heuristic.VALID_BOUND)));
         out.add(new Curve("reinforce-rtg", base.toBuilder().algorithm(Algorithm.REINFORCE_RTG).build()));
         out.add(new Curve("reinforce", base.toBuilder().algorithm(Algorithm.REINFORCE).build()));
+        // the authors' reinforce.py: rewards-to-go without a baseline (why their REINFORCE curve is low)
+        out.add(new Curve("reinforce-rtg-no-baseline",
+                base.toBuilder().algorithm(Algorithm.REINFORCE_RTG).reinforceBaseline(false).build()));
         out.add(new Curve("cem", base.toBuilder().algorithm(Algorithm.CEM).build()));
         return out;
     }

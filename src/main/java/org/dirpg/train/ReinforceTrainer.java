@@ -20,7 +20,9 @@ import org.dirpg.policy.WeightedStep;
  *       rollouts j that reached step t (0 if none did).</li>
  * </ul>
  * The baselines use only the other rollouts, which are independent of rollout i given the episode, so
- * E[estimate] = grad E[R] (the policy gradient of eq. 1; tested against the exact evaluator).
+ * E[estimate] = grad E[R] (the policy gradient of eq. 1; tested against the exact evaluator). Without a baseline
+ * ({@code baseline = false}: R_i and G_it themselves, as the authors' {@code reinforce.py}) the estimate is unbiased
+ * too, with a larger variance.
  */
 public final class ReinforceTrainer implements Trainer {
     private final Environment env;
@@ -28,12 +30,14 @@ public final class ReinforceTrainer implements Trainer {
     private final Adam adam;
     private final int rollouts;
     private final boolean rewardToGo;
+    private final boolean baseline;
     private final int maxSteps;
     private final SplittableRandom rng;
     private long updates;
     private long interactions;
 
-    public ReinforceTrainer(Environment env, Policy policy, Adam adam, int rollouts, boolean rewardToGo, int maxSteps, long seed) {
+    public ReinforceTrainer(Environment env, Policy policy, Adam adam, int rollouts, boolean rewardToGo,
+            boolean baseline, int maxSteps, long seed) {
         if (rollouts < 2) {
             throw new IllegalArgumentException("REINFORCE needs at least 2 rollouts per update for its leave-one-out baseline, got " + rollouts);
         }
@@ -42,6 +46,7 @@ public final class ReinforceTrainer implements Trainer {
         this.adam = adam;
         this.rollouts = rollouts;
         this.rewardToGo = rewardToGo;
+        this.baseline = baseline;
         this.maxSteps = maxSteps;
         this.rng = new SplittableRandom(seed);
     }
@@ -51,7 +56,7 @@ public final class ReinforceTrainer implements Trainer {
         State root = env.reset(rng.nextLong());
         List<Rollout> batch = Rollout.batch(env, policy, root, rollouts, rng, maxSteps);
         long spent = Rollout.interactions(batch);
-        List<WeightedStep> steps = steps(batch, rewardToGo);
+        List<WeightedStep> steps = steps(batch, rewardToGo, baseline);
         double norm = Vectors.ascend(policy, adam, steps);
         interactions += spent;
         double mean = batch.stream().mapToDouble(Rollout::totalReturn).average().orElse(Double.NaN);
@@ -59,19 +64,19 @@ public final class ReinforceTrainer implements Trainer {
     }
 
     /** The estimator's per-step weights for one batch: grad = sum over steps of weight * grad log pi(a | s). */
-    static List<WeightedStep> steps(List<Rollout> batch, boolean rewardToGo) {
+    static List<WeightedStep> steps(List<Rollout> batch, boolean rewardToGo, boolean baseline) {
         if (batch.size() < 2) {
             throw new IllegalArgumentException("a leave-one-out baseline needs at least 2 rollouts, got " + batch.size());
         }
-        return rewardToGo ? rewardToGoSteps(batch) : trajectorySteps(batch);
+        return rewardToGo ? rewardToGoSteps(batch, baseline) : trajectorySteps(batch, baseline);
     }
 
-    private static List<WeightedStep> trajectorySteps(List<Rollout> batch) {
+    private static List<WeightedStep> trajectorySteps(List<Rollout> batch, boolean withBaseline) {
         int n = batch.size();
         double sum = batch.stream().mapToDouble(Rollout::totalReturn).sum();
         List<WeightedStep> steps = new ArrayList<>();
         for (Rollout r : batch) {
-            double baseline = (sum - r.totalReturn()) / (n - 1);
+            double baseline = withBaseline ? (sum - r.totalReturn()) / (n - 1) : 0.0;
             double w = (r.totalReturn() - baseline) / n;
             for (int t = 0; t < r.actions().length; t++) {
                 steps.add(new WeightedStep(r.states().get(t), r.actions()[t], w));
@@ -80,7 +85,7 @@ public final class ReinforceTrainer implements Trainer {
         return steps;
     }
 
-    private static List<WeightedStep> rewardToGoSteps(List<Rollout> batch) {
+    private static List<WeightedStep> rewardToGoSteps(List<Rollout> batch, boolean withBaseline) {
         int horizon = batch.stream().mapToInt(r -> r.actions().length).max().orElse(0);
         double[] sum = new double[horizon];
         int[] count = new int[horizon];
@@ -98,7 +103,7 @@ public final class ReinforceTrainer implements Trainer {
             Rollout r = batch.get(i);
             double[] g = togo.get(i);
             for (int t = 0; t < g.length; t++) {
-                double baseline = count[t] > 1 ? (sum[t] - g[t]) / (count[t] - 1) : 0.0;
+                double baseline = withBaseline && count[t] > 1 ? (sum[t] - g[t]) / (count[t] - 1) : 0.0;
                 steps.add(new WeightedStep(r.states().get(t), r.actions()[t], (g[t] - baseline) / batch.size()));
             }
         }
@@ -117,6 +122,6 @@ public final class ReinforceTrainer implements Trainer {
 
     @Override
     public String name() {
-        return rewardToGo ? "reinforce-rtg" : "reinforce";
+        return (rewardToGo ? "reinforce-rtg" : "reinforce") + (baseline ? "" : "-no-baseline");
     }
 }

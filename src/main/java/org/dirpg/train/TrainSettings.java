@@ -31,7 +31,8 @@ public record TrainSettings(
         double initScale,
         int searchesInFlight,
         int expansionsPerRound,
-        Heuristic heuristic) {
+        Heuristic heuristic,
+        boolean reinforceBaseline) {
 
     public TrainSettings {
         if (envId == null || envId.isBlank()) {
@@ -108,6 +109,7 @@ public record TrainSettings(
         b.searchesInFlight = searchesInFlight;
         b.expansionsPerRound = expansionsPerRound;
         b.heuristic = heuristic;
+        b.reinforceBaseline = reinforceBaseline;
         return b;
     }
 
@@ -155,6 +157,11 @@ public record TrainSettings(
         private int expansionsPerRound = 1;
         /** DirPG: the U of the A* priority (pruning always uses the valid bound); default the valid bound. */
         private Heuristic heuristic = Heuristic.VALID_BOUND;
+        /**
+         * REINFORCE: subtract the leave-one-out baseline (true, the default) or use the plain returns (false, as the
+         * authors' {@code reinforce.py}, whose baseline lines are commented out).
+         */
+        private boolean reinforceBaseline = true;
 
         public Builder envId(String v) { envId = v; return this; }
         public Builder envOptions(Map<String, String> v) { envOptions = new LinkedHashMap<>(v); return this; }
@@ -177,11 +184,12 @@ public record TrainSettings(
         public Builder searchesInFlight(int v) { searchesInFlight = v; return this; }
         public Builder expansionsPerRound(int v) { expansionsPerRound = v; return this; }
         public Builder heuristic(Heuristic v) { heuristic = v; return this; }
+        public Builder reinforceBaseline(boolean v) { reinforceBaseline = v; return this; }
 
         public TrainSettings build() {
             return new TrainSettings(envId, envOptions, remoteEndpoints, algorithm, epsilon, priority, alpha, budget,
                     earlyStop, prune, updates, learningRate, seed, rollouts, elites, maxSteps, policy, initScale,
-                    searchesInFlight, expansionsPerRound, heuristic);
+                    searchesInFlight, expansionsPerRound, heuristic, reinforceBaseline);
         }
     }
 }
