@@ -101,6 +101,10 @@ func runEnv(ctx context.Context, c envv1.EnvironmentServiceClient, id string, se
 	check(!s.Terminal && s.LegalActions != 0 && len(s.StateToken) > 0, "reset: token %d bytes, legal %b",
 		len(s.StateToken), s.LegalActions)
 	checkObservation(d, s)
+	// The bounds have explicit presence (proto3 optional, *float64 in Go): nil = no bound known.
+	up, low := s.ReturnToGoUpperBound, s.ReturnToGoLowerBound
+	check((up != nil || !d.ProvidesBound) && (up == nil || !math.IsNaN(*up)) && (low == nil || !math.IsNaN(*low)),
+		"reset: upper bound %s, lower bound %s", optional(up), optional(low))
 	start := s
 	for i := 0; i < steps && !s.Terminal; i++ {
 		a := int32(bits.TrailingZeros64(s.LegalActions)) // the lowest legal action
@@ -172,6 +176,14 @@ func checkObservation(d *envv1.EnvironmentDescription, s *envv1.StateView) {
 			check(dir >= 0 && dir <= 3, "direction = %d, in 0..3", dir)
 		}
 	}
+}
+
+// optional shows an optional double: its value, or "absent".
+func optional(v *float64) string {
+	if v == nil {
+		return "absent"
+	}
+	return fmt.Sprint(*v)
 }
 
 func specs(ts []*envv1.TensorSpec) string {
