@@ -130,13 +130,14 @@ def test_legal_actions_zero_means_nothing_legal_and_none_means_all(client):
             client.act(run.run_id, [DEEPSEA_START] * 2, legal_actions=[None, nothing])
     both = client.act(run.run_id, [DEEPSEA_START], legal_actions=[None], greedy=True)
     assert np.isfinite(both.log_probs).all()
-    from dirpg.train.v1 import trainer_pb2 as pb
-    from dirpg.train.v1 import trainer_pb2_grpc
-    with grpc.insecure_channel(client.address) as channel:
-        described = trainer_pb2_grpc.TrainerServiceStub(channel).GetRun(pb.GetRunRequest(run_id=run.run_id)).run
-    env = described.environment
-    assert env.env_id == "DeepSea-v0" and env.num_actions == 2
-    assert sum(math.prod(t.shape) for t in env.observation) == len(DEEPSEA_START)
+    # Run.environment (field 11): DeepSea-v0's one float64 [5, 5] grid, its reward range unbounded (sigma > 0)
+    env = client.get_run(run.run_id).environment
+    assert env == {"env_id": "DeepSea-v0", "num_actions": 2,
+                   "observation": [{"name": "cell", "shape": [5, 5], "dtype": "float64"}],
+                   "provides_bound": False, "min_reward": -math.inf, "max_reward": math.inf}
+    assert sum(math.prod(t["shape"]) for t in env["observation"]) == len(DEEPSEA_START)
+    assert run.environment == env  # set from CreateRun on
+    assert all(r.environment == env for r in client.list_runs() if r.run_id == run.run_id)
 
 
 def test_checkpoint_resume_continues_the_numbering(client):
@@ -180,6 +181,8 @@ def test_cli_runs_create_watch_list(server):
     run = json.loads(created.stdout)
     run_id = run["run_id"]
     assert run["state"] in ("PENDING", "RUNNING") and run["spec"]["algorithm"] == "DIRPG"  # short enum names
+    # infinities as proto3 JSON writes them, never null (null is an absent value)
+    assert (run["environment"]["min_reward"], run["environment"]["max_reward"]) == ("-Infinity", "Infinity")
     watched = cli("runs", "watch", run_id)
     assert [json.loads(line)["update"] for line in watched.stdout.splitlines()] == [0, 1]
     assert run_id in cli("runs", "list").stdout

@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 import grpc
 import numpy as np
 
+from dirpg.env.v1 import environment_pb2 as env_pb
 from dirpg.errors import error_from_rpc
 from dirpg.train.v1 import trainer_pb2 as pb
 from dirpg.train.v1 import trainer_pb2_grpc as pb_grpc
@@ -74,6 +75,9 @@ class Run:
     resumed_from_update: int
     recovered_from_update: int | None = None
     owner: str = ""
+    environment: dict | None = None
+    """The run's environment as an env server describes it (environment_to_dict): its observation tensors define
+    the features ``act`` takes. None for a run a restarted server restored in a final state."""
 
     @property
     def ended(self) -> bool:
@@ -89,7 +93,8 @@ class Run:
                    error_message=r.error_message, latest_checkpoint=r.latest_checkpoint,
                    resumed_from_update=r.resumed_from_update,
                    recovered_from_update=r.recovered_from_update if r.HasField("recovered_from_update") else None,
-                   owner=r.owner)
+                   owner=r.owner,
+                   environment=environment_to_dict(r.environment) if r.HasField("environment") else None)
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,15 @@ class Checkpoint:
     path: str
     data: bytes
     updates_done: int
+
+
+def environment_to_dict(d: env_pb.EnvironmentDescription) -> dict:
+    """Every figure of an environment description under its proto field names, dtypes by short lower-case name
+    ("uint8"); the reward range's infinities stay floats. The free-text description is left out."""
+    return {"env_id": d.env_id, "num_actions": d.num_actions,
+            "observation": [{"name": t.name, "shape": list(t.shape),
+                             "dtype": enum_name((env_pb.DType, "D_TYPE_"), t.dtype).lower()} for t in d.observation],
+            "provides_bound": d.provides_bound, "min_reward": d.min_reward, "max_reward": d.max_reward}
 
 
 def spec_to_dict(spec: pb.RunSpec) -> dict:
