@@ -78,8 +78,9 @@ def test_run_life_cycle_metrics_and_errors(client):
     assert np.cumsum([m.search_interactions for m in metrics]).tolist() == [m.interactions for m in metrics]
     for m in metrics:  # a_dir maximises D(a; eps) over the candidates, a_opt among them (Algorithm 1)
         assert m.d_dir >= m.d_opt
-        no_improvement = m.first_improvement == -1
+        no_improvement = m.first_improvement is None  # absent: nothing improved on a_opt
         assert no_improvement == (m.gradient_norm == 0.0) == (m.d_dir == m.d_opt)
+        assert None not in (m.dir_return, m.d_opt, m.d_dir, m.candidates, m.gradient_norm)  # DirPG measures these
     done = client.get_run(run.run_id)
     assert (done.state, done.updates_done, done.interactions) == ("SUCCEEDED", 4, metrics[-1].interactions)
     # the server fills in the defaults of ALGORITHM_/PRIORITY_/HEURISTIC_UNSPECIFIED; the client shows short names
@@ -167,7 +168,9 @@ def test_stop_and_policy_free_runs(client):
     final = client.get_run(run.run_id)
     assert final.state == "STOPPED" and final.updates_done < 100000
     ucb = client.create_run("SpanningTreeBandit-v0", algorithm="ucb_semi", updates=2)
-    list(client.watch(ucb.run_id))
+    for m in client.watch(ucb.run_id):  # UCB measures a reward only: the rest is absent (None), not NaN or -1
+        assert (m.dir_return, m.d_opt, m.d_dir, m.candidates, m.first_improvement, m.gradient_norm) == (None,) * 6
+        assert math.isfinite(m.update_return)
     with pytest.raises(FailedPrecondition):
         client.act(ucb.run_id, [[0.0] * 10])
 
@@ -185,6 +188,10 @@ def test_cli_runs_create_watch_list(server):
     assert (run["environment"]["min_reward"], run["environment"]["max_reward"]) == ("-Infinity", "Infinity")
     watched = cli("runs", "watch", run_id)
     assert [json.loads(line)["update"] for line in watched.stdout.splitlines()] == [0, 1]
+    cem = json.loads(cli("runs", "create", "--env", "DeepSea-v0", "--set", "algorithm=cem", "--set", "updates=1").stdout)
+    metrics = json.loads(cli("runs", "watch", cem["run_id"]).stdout)
+    assert metrics["d_opt"] is None and metrics["first_improvement"] is None  # not measured: null
+    assert metrics["gradient_norm"] >= 0 and metrics["candidates"] is None
     assert run_id in cli("runs", "list").stdout
     listed = [json.loads(line) for line in cli("runs", "list", "--state", "succeeded").stdout.splitlines()]
     assert run_id in [r["run_id"] for r in listed] and {r["state"] for r in listed} == {"SUCCEEDED"}

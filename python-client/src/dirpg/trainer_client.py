@@ -40,22 +40,29 @@ SETTINGS = tuple(sorted(_SPEC_SETTINGS + tuple(_ENUM_FIELDS)))
 
 @dataclass(frozen=True)
 class UpdateMetrics:
-    """What one update measured (trainer.proto UpdateMetrics: NaN, or -1 for counts, where an algorithm has none)."""
+    """What one update measured (trainer.proto UpdateMetrics). None = absent = not measured: the DirPG fields for
+    the other algorithms, ``gradient_norm`` for UCB, and ``first_improvement`` when nothing improved on a_opt."""
 
     update: int
     interactions: int
     update_return: float
-    dir_return: float
-    d_opt: float
-    d_dir: float
-    candidates: int
+    dir_return: float | None
+    d_opt: float | None
+    d_dir: float | None
+    candidates: int | None
     search_interactions: int
-    first_improvement: int
-    gradient_norm: float
+    first_improvement: int | None
+    gradient_norm: float | None
 
     @staticmethod
     def from_proto(m: pb.UpdateMetrics) -> UpdateMetrics:
-        return UpdateMetrics(**{f.name: getattr(m, f.name) for f in fields(UpdateMetrics)})
+        return UpdateMetrics(**{f.name: getattr(m, f.name) if _present(m, f.name) else None
+                                for f in fields(UpdateMetrics)})
+
+
+def _present(message, field: str) -> bool:
+    """False only for an optional (explicit presence) field that is unset."""
+    return not message.DESCRIPTOR.fields_by_name[field].has_presence or message.HasField(field)
 
 
 @dataclass(frozen=True)

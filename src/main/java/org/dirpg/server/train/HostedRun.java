@@ -244,7 +244,7 @@ final class HostedRun implements Runnable {
             long inter = startInteractions + raw.interactions();
             m = toProto(raw, done - 1, inter);
             double[] theta = policy == null ? null : policy.parameters();
-            NonFinite.checkUpdate(done - 1, m, theta);
+            NonFinite.checkUpdate(done - 1, raw, theta);
             updatesDone = done;
             interactions = inter;
             if (theta != null) {
@@ -472,18 +472,22 @@ final class HostedRun implements Runnable {
         return b.build();
     }
 
+    /**
+     * The protocol's metrics of an update: the trainer's "not measured" NaN and -1 become absent optional fields, as
+     * does first_improvement when nothing improved.
+     */
     static UpdateMetrics toProto(org.dirpg.train.UpdateMetrics m, long update, long interactions) {
-        return UpdateMetrics.newBuilder()
+        UpdateMetrics.Builder b = UpdateMetrics.newBuilder()
                 .setUpdate(update)
                 .setInteractions(interactions)
                 .setUpdateReturn(m.updateReturn())
-                .setDirReturn(m.dirReturn())
-                .setDOpt(m.dOpt())
-                .setDDir(m.dDir())
-                .setCandidates(m.candidates())
-                .setSearchInteractions(m.searchInteractions())
-                .setFirstImprovement(m.firstImprovement())
-                .setGradientNorm(m.gradientNorm())
-                .build();
+                .setSearchInteractions(m.searchInteractions());
+        if (!Double.isNaN(m.dirReturn())) b.setDirReturn(m.dirReturn());
+        if (!Double.isNaN(m.dOpt())) b.setDOpt(m.dOpt());
+        if (!Double.isNaN(m.dDir())) b.setDDir(m.dDir());
+        if (m.candidates() >= 0) b.setCandidates(m.candidates());
+        if (m.firstImprovement() >= 0) b.setFirstImprovement(m.firstImprovement());
+        if (!Double.isNaN(m.gradientNorm())) b.setGradientNorm(m.gradientNorm());
+        return b.build();
     }
 }

@@ -149,6 +149,10 @@ class ActAndCheckpointTest {
             String id = s.create(RunSpec.newBuilder().setNativeEnvironment(NativeEnvironment.newBuilder()
                     .setEnvId(SpanningTreeBandit.ID)).setAlgorithm(Algorithm.ALGORITHM_UCB_SEMI).setUpdates(5).build()).getRunId();
             s.awaitState(id, RunState.RUN_STATE_SUCCEEDED);
+            for (UpdateMetrics m : s.stream(id, 0)) {  // UCB measures a reward only: the rest is absent, not NaN or -1
+                assertTrue(Double.isFinite(m.getUpdateReturn()) && !m.hasGradientNorm() && !m.hasDOpt()
+                        && !m.hasCandidates() && !m.hasFirstImprovement(), m.toString());
+            }
             assertStatus(Status.Code.FAILED_PRECONDITION, "run " + id + " uses ucb-semi, which has no policy", () -> s.stub()
                     .act(ActRequest.newBuilder().setRunId(id).addObservations(Observation.newBuilder().addFeatures(0)).build()));
             assertStatus(Status.Code.FAILED_PRECONDITION, "run " + id + " uses ucb-semi", () -> save(s, id));

@@ -3,6 +3,7 @@ package org.dirpg.server.train;
 import static org.dirpg.server.train.TrainerServer.deepSea;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Context;
@@ -119,6 +120,16 @@ class RunLifecycleTest {
                 TrainSettings settings = RunSpecs.toSettings(specs.get(i));
                 Reference alone = Reference.of(settings);
                 assertEquals(alone.metrics(), streamed.get(i), "run " + i + " metrics equal the run alone");
+                boolean dirpg = specs.get(i).getAlgorithm() == Algorithm.ALGORITHM_DIRPG;
+                for (UpdateMetrics m : streamed.get(i)) {  // explicit presence: absent = not measured
+                    assertEquals(dirpg, m.hasDirReturn() && m.hasDOpt() && m.hasDDir() && m.hasCandidates(), "run " + i + ": " + m);
+                    assertFalse(!dirpg && (m.hasDirReturn() || m.hasDOpt() || m.hasDDir() || m.hasCandidates()
+                            || m.hasFirstImprovement()), "run " + i + ": " + m);
+                    assertTrue(m.hasGradientNorm(), "run " + i + ": a policy run has a gradient norm: " + m);
+                    if (dirpg) {  // eq. (10): no improvement on a_opt, a_dir = a_opt, a zero direction
+                        assertEquals(m.hasFirstImprovement(), m.getGradientNorm() > 0, "run " + i + ": " + m);
+                    }
+                }
                 double[] theta = Checkpoint.fromBytes(s.stub().saveCheckpoint(SaveCheckpointRequest.newBuilder()
                         .setRunId(ids.get(i)).build()).getCheckpoint().toByteArray()).parameters();
                 assertArrayEquals(alone.theta(), theta, "run " + i + " parameters equal the run alone");
