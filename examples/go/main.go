@@ -101,6 +101,10 @@ func runEnv(ctx context.Context, c envv1.EnvironmentServiceClient, id string, se
 	check(!s.Terminal && s.LegalActions != 0 && len(s.StateToken) > 0, "reset: token %d bytes, legal %b",
 		len(s.StateToken), s.LegalActions)
 	checkObservation(d, s)
+	// The bounds have explicit presence (proto3 optional, *float64 in Go): nil = no bound known.
+	up, low := s.ReturnToGoUpperBound, s.ReturnToGoLowerBound
+	check((up != nil || !d.ProvidesBound) && (up == nil || !math.IsNaN(*up)) && (low == nil || !math.IsNaN(*low)),
+		"reset: upper bound %s, lower bound %s", optional(up), optional(low))
 	start := s
 	for i := 0; i < steps && !s.Terminal; i++ {
 		a := int32(bits.TrailingZeros64(s.LegalActions)) // the lowest legal action
@@ -174,6 +178,14 @@ func checkObservation(d *envv1.EnvironmentDescription, s *envv1.StateView) {
 	}
 }
 
+// optional shows an optional double: its value, or "absent".
+func optional(v *float64) string {
+	if v == nil {
+		return "absent"
+	}
+	return fmt.Sprint(*v)
+}
+
 func specs(ts []*envv1.TensorSpec) string {
 	var parts []string
 	for _, t := range ts {
@@ -185,14 +197,14 @@ func specs(ts []*envv1.TensorSpec) string {
 func runTrain(ctx context.Context, c trainv1.TrainerServiceClient, updates int64) {
 	spec := &trainv1.RunSpec{
 		Environment: &trainv1.RunSpec_NativeEnvironment{NativeEnvironment: &trainv1.NativeEnvironment{EnvId: "DeepSea-v0"}},
-		Algorithm:   trainv1.Algorithm_DIRPG,
+		Algorithm:   trainv1.Algorithm_ALGORITHM_DIRPG,
 		Budget:      proto.Int64(20),
 		Updates:     proto.Int64(updates),
 		Seed:        proto.Int64(-1), // an ordinary seed, not "random"
 	}
 	run := must(c.CreateRun(ctx, &trainv1.CreateRunRequest{Spec: spec})).Run
 	check(run.RunId != "" && run.Spec.GetEpsilon() == 1.0, "create: run %s, state %s, defaults filled in (epsilon %v)",
-		run.RunId, run.State, run.Spec.GetEpsilon())
+		run.RunId, strings.TrimPrefix(run.State.String(), "RUN_STATE_"), run.Spec.GetEpsilon())
 	env := run.Environment
 	features := 0
 	for _, t := range env.GetObservation() {
@@ -217,8 +229,8 @@ func runTrain(ctx context.Context, c trainv1.TrainerServiceClient, updates int64
 	}
 	check(len(seen) == int(updates) && seen[0] == 0 && seen[len(seen)-1] == updates-1, "watched updates %v", seen)
 	got := must(c.GetRun(ctx, &trainv1.GetRunRequest{RunId: run.RunId})).Run
-	check(got.State == trainv1.RunState_SUCCEEDED && got.Progress.UpdatesDone == updates, "get: %s after %d updates",
-		got.State, got.Progress.UpdatesDone)
+	check(got.State == trainv1.RunState_RUN_STATE_SUCCEEDED && got.Progress.UpdatesDone == updates,
+		"get: %s after %d updates", strings.TrimPrefix(got.State.String(), "RUN_STATE_"), got.Progress.UpdatesDone)
 
 	obs := &trainv1.Observation{Features: make([]float64, features)}
 	obs.Features[0] = 1 // DeepSea's start: the one-hot of the top-left cell
@@ -232,7 +244,8 @@ func runTrain(ctx context.Context, c trainv1.TrainerServiceClient, updates int64
 	expectCode(err, codes.InvalidArgument, "legal_actions: 0 means no action is legal", "act with legal_actions = 0")
 
 	stopped := must(c.StopRun(ctx, &trainv1.StopRunRequest{RunId: run.RunId})).Run
-	check(stopped.State == trainv1.RunState_SUCCEEDED, "stopping an ended run changes nothing: %s", stopped.State)
+	check(stopped.State == trainv1.RunState_RUN_STATE_SUCCEEDED, "stopping an ended run changes nothing: %s",
+		stopped.State)
 	_, err = c.GetRun(ctx, &trainv1.GetRunRequest{RunId: "no-such-run"})
 	expectCode(err, codes.NotFound, "no-such-run", "an unknown run")
 }

@@ -53,7 +53,17 @@ def test_go_client_steps_deep_sea_on_the_java_server(go_client, java_server):
     text = "\n".join(lines)
     assert "reward [-Inf, +Inf]" in text  # unbounded sides travel as infinities
     assert "terminal true, legal 0" in text  # legal_actions == 0 exactly at the terminal state
+    assert "ok reset: upper bound absent, lower bound absent" in lines  # DeepSea has no bounds: absent, not 0
     assert 'InvalidArgument "item 1: ' in text  # StepBatch names the failing item
+
+
+def test_go_client_reads_present_bounds_including_zero(go_client, java_server):
+    """The spanning-tree bandit bounds every state from both sides; its lower bound 0 arrives present, which a plain
+    double could not tell from "no bound"."""
+    lines = _run(go_client, "env", "-addr", java_server.address, "-env", "SpanningTreeBandit-v0", "-steps", "2")
+    reset = next(line for line in lines if line.startswith("ok reset: upper bound "))
+    upper, lower = reset.removeprefix("ok reset: upper bound ").split(", lower bound ")
+    assert float(upper) > 0 and lower == "0", reset
 
 
 def test_go_client_watches_a_tiny_run_to_its_end(go_client, java_server):
@@ -70,5 +80,6 @@ def test_go_client_steps_multiroom_on_the_python_env_server(go_client, plain_ser
                  "-batch", "1000")
     text = "\n".join(lines)
     assert "image[x=3][y=6] (the agent's cell)" in text and "direction = " in text
+    assert "ok reset: upper bound absent, lower bound absent" in lines  # no paper reward: no bounds
     assert "ok one batch of 1000 items: ResourceExhausted" in text
     assert "ok 1000 items in chunks of 250: 1000 results" in text

@@ -88,6 +88,7 @@ def test_masks_illegal_actions_and_episode_end(paper_server):
     _, info = env.reset(seed=1)
     assert info["legal_actions"].tolist() == [1, 1, 1, 0, 0, 1, 0] == env.action_masks().tolist()
     assert info["return_to_go_upper_bound"] == 100 + 5 * 30
+    assert "return_to_go_lower_bound" not in info  # absent: no lower bound known
     token = env.state_token
     with pytest.raises(IllegalActionError, match="action 3 is illegal") as err:
         env.step(3)

@@ -147,6 +147,7 @@ def test_bound_dominates_bfs_optimal_and_realised_returns_from_sampled_states(en
         visited = []  # (bound the server gives s_t, live env key at s_t, step count at s_t, reward r_t)
         for _ in range(int(rng.integers(30, 100))):
             a = int(rng.choice([0, 1, 2, 5], p=probs))
+            assert view.HasField("return_to_go_upper_bound")  # the paper reward bounds every state
             visited.append([view.return_to_go_upper_bound, _key(env), env.unwrapped.step_count, 0.0])
             result = served.step(view.state_token, a)
             _, r, term, trunc, _ = env.step(a)
@@ -155,7 +156,8 @@ def test_bound_dominates_bfs_optimal_and_realised_returns_from_sampled_states(en
             door_rewards += abs(r) == 30.0
             view = result.next
             if view.terminal:
-                assert view.return_to_go_upper_bound == 0.0 and view.legal_actions == 0
+                assert view.HasField("return_to_go_upper_bound") and view.return_to_go_upper_bound == 0.0
+                assert view.legal_actions == 0
                 break
         # The rollout's realised reward from s_t on never exceeds U(s_t) (an unfinished rollout can always be
         # continued with reward 0 by turning, so its partial sum is a return some play achieves).

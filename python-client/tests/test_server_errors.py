@@ -143,4 +143,6 @@ def test_batch_results_are_in_item_order(plain_server):
     assert [(t.name, list(t.shape), t.dtype) for t in description.observation] == [
         ("image", [7, 7, 3], pb.D_TYPE_UINT8), ("direction", [], pb.D_TYPE_INT64)]
     assert description.num_actions == 7 and not description.provides_bound
+    # no bound known: the optional fields are absent (not 0, which a plain double could not tell apart)
+    assert all(s.upper_bound is None and s.lower_bound is None for s in states)
     remote.close()

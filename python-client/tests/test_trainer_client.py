@@ -16,6 +16,7 @@ from dirpg import launch
 pytest.importorskip("dirpg.train.v1.trainer_pb2",
                     reason="no trainer stubs: proto/dirpg/train/v1 is absent or scripts/setup-python.sh not run")
 from dirpg.errors import FailedPrecondition, InvalidArgument, NotFound, error_from_rpc
+from dirpg.train.v1 import trainer_pb2 as pb
 from dirpg.trainer_client import SETTINGS, TrainerClient, build_spec, spec_from_dict, spec_to_dict
 
 DEEPSEA_START = [1.0] + [0.0] * 24  # DeepSea-v0 (N = 5): the one-hot of the top-left cell
@@ -45,6 +46,13 @@ def test_specs_round_trip_and_bad_settings_are_named():
         build_spec("MiniGrid-MultiRoom-N6-v0", "a:1", {"max_steps": 100})
     assert (d["algorithm"], d["priority"], d["epsilon"], d["early_stop"]) == ("REINFORCE", "ASTAR", -0.5, False)
     assert spec_from_dict(d) == spec
+    # AIP-126 names on the wire (ALGORITHM_REINFORCE_RTG = 3), the short form in and out, in any spelling
+    for name in ("reinforce-rtg", "REINFORCE_RTG", "ALGORITHM_REINFORCE_RTG", 3):
+        assert build_spec("DeepSea-v0", algorithm=name).algorithm == pb.ALGORITHM_REINFORCE_RTG == 3
+    d = spec_to_dict(build_spec("DeepSea-v0", algorithm="cem", priority="PRIORITY_GUMBEL", heuristic="discounted"))
+    assert (d["algorithm"], d["priority"], d["heuristic"]) == ("CEM", "GUMBEL", "DISCOUNTED")
+    with pytest.raises(ValueError, match=r"priority 'best' unknown; use one of \['GUMBEL', 'ASTAR'\]"):
+        build_spec("DeepSea-v0", priority="best")
     with pytest.raises(TypeError, match=r"unknown run setting\(s\) \['epsilonn'\]"):
         build_spec("DeepSea-v0", epsilonn=1.0)
     with pytest.raises(ValueError, match="algorithm 'ppo' unknown; use one of"):
@@ -70,13 +78,20 @@ def test_run_life_cycle_metrics_and_errors(client):
     assert np.cumsum([m.search_interactions for m in metrics]).tolist() == [m.interactions for m in metrics]
     for m in metrics:  # a_dir maximises D(a; eps) over the candidates, a_opt among them (Algorithm 1)
         assert m.d_dir >= m.d_opt
-        no_improvement = m.first_improvement == -1
+        no_improvement = m.first_improvement is None  # absent: nothing improved on a_opt
         assert no_improvement == (m.gradient_norm == 0.0) == (m.d_dir == m.d_opt)
+        assert None not in (m.dir_return, m.d_opt, m.d_dir, m.candidates, m.gradient_norm)  # DirPG measures these
     done = client.get_run(run.run_id)
     assert (done.state, done.updates_done, done.interactions) == ("SUCCEEDED", 4, metrics[-1].interactions)
+    # the server fills in the defaults of ALGORITHM_/PRIORITY_/HEURISTIC_UNSPECIFIED; the client shows short names
+    assert (done.spec["algorithm"], done.spec["priority"], done.spec["heuristic"]) == ("DIRPG", "GUMBEL", "VALID_BOUND")
     assert done.latest_metrics == metrics[-1]
     assert list(client.watch(run.run_id, from_update=2)) == metrics[2:]  # a lost stream resumes by index
     assert run.run_id in [r.run_id for r in client.list_runs("SUCCEEDED")]
+    assert [r.run_id for r in client.list_runs("run_state_succeeded")] == [r.run_id for r in client.list_runs("SUCCEEDED")]
+    assert run.run_id not in [r.run_id for r in client.list_runs("failed")]
+    with pytest.raises(ValueError, match="run state 'done' unknown; use one of"):
+        client.list_runs("done")
     with pytest.raises(NotFound, match="run-does-not-exist"):
         client.get_run("run-does-not-exist")
     with pytest.raises(InvalidArgument, match="^INVALID_ARGUMENT: epsilon") as err:
@@ -116,13 +131,14 @@ def test_legal_actions_zero_means_nothing_legal_and_none_means_all(client):
             client.act(run.run_id, [DEEPSEA_START] * 2, legal_actions=[None, nothing])
     both = client.act(run.run_id, [DEEPSEA_START], legal_actions=[None], greedy=True)
     assert np.isfinite(both.log_probs).all()
-    from dirpg.train.v1 import trainer_pb2 as pb
-    from dirpg.train.v1 import trainer_pb2_grpc
-    with grpc.insecure_channel(client.address) as channel:
-        described = trainer_pb2_grpc.TrainerServiceStub(channel).GetRun(pb.GetRunRequest(run_id=run.run_id)).run
-    env = described.environment
-    assert env.env_id == "DeepSea-v0" and env.num_actions == 2
-    assert sum(math.prod(t.shape) for t in env.observation) == len(DEEPSEA_START)
+    # Run.environment (field 11): DeepSea-v0's one float64 [5, 5] grid, its reward range unbounded (sigma > 0)
+    env = client.get_run(run.run_id).environment
+    assert env == {"env_id": "DeepSea-v0", "num_actions": 2,
+                   "observation": [{"name": "cell", "shape": [5, 5], "dtype": "float64"}],
+                   "provides_bound": False, "min_reward": -math.inf, "max_reward": math.inf}
+    assert sum(math.prod(t["shape"]) for t in env["observation"]) == len(DEEPSEA_START)
+    assert run.environment == env  # set from CreateRun on
+    assert all(r.environment == env for r in client.list_runs() if r.run_id == run.run_id)
 
 
 def test_checkpoint_resume_continues_the_numbering(client):
@@ -152,7 +168,9 @@ def test_stop_and_policy_free_runs(client):
     final = client.get_run(run.run_id)
     assert final.state == "STOPPED" and final.updates_done < 100000
     ucb = client.create_run("SpanningTreeBandit-v0", algorithm="ucb_semi", updates=2)
-    list(client.watch(ucb.run_id))
+    for m in client.watch(ucb.run_id):  # UCB measures a reward only: the rest is absent (None), not NaN or -1
+        assert (m.dir_return, m.d_opt, m.d_dir, m.candidates, m.first_improvement, m.gradient_norm) == (None,) * 6
+        assert math.isfinite(m.update_return)
     with pytest.raises(FailedPrecondition):
         client.act(ucb.run_id, [[0.0] * 10])
 
@@ -163,10 +181,20 @@ def test_cli_runs_create_watch_list(server):
                               capture_output=True, text=True, timeout=60)
     created = cli("runs", "create", "--env", "DeepSea-v0", "--set", "budget=10", "--set", "updates=2")
     assert created.returncode == 0, created.stderr
-    run_id = json.loads(created.stdout)["run_id"]
+    run = json.loads(created.stdout)
+    run_id = run["run_id"]
+    assert run["state"] in ("PENDING", "RUNNING") and run["spec"]["algorithm"] == "DIRPG"  # short enum names
+    # infinities as proto3 JSON writes them, never null (null is an absent value)
+    assert (run["environment"]["min_reward"], run["environment"]["max_reward"]) == ("-Infinity", "Infinity")
     watched = cli("runs", "watch", run_id)
     assert [json.loads(line)["update"] for line in watched.stdout.splitlines()] == [0, 1]
+    cem = json.loads(cli("runs", "create", "--env", "DeepSea-v0", "--set", "algorithm=cem", "--set", "updates=1").stdout)
+    metrics = json.loads(cli("runs", "watch", cem["run_id"]).stdout)
+    assert metrics["d_opt"] is None and metrics["first_improvement"] is None  # not measured: null
+    assert metrics["gradient_norm"] >= 0 and metrics["candidates"] is None
     assert run_id in cli("runs", "list").stdout
+    listed = [json.loads(line) for line in cli("runs", "list", "--state", "succeeded").stdout.splitlines()]
+    assert run_id in [r["run_id"] for r in listed] and {r["state"] for r in listed} == {"SUCCEEDED"}
     bad = cli("runs", "create", "--env", "DeepSea-v0", "--set", "epsilon=0")
     assert bad.returncode == 1 and "INVALID_ARGUMENT: epsilon" in bad.stderr
     unknown = cli("runs", "get", "run-nope")

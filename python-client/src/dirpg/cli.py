@@ -5,7 +5,9 @@
     dirpg-py runs create --address HOST:PORT --env DeepSea-v0 --set budget=100 --set updates=50 [--endpoints A,B]
     dirpg-py runs list|watch|stop|act ...
 
-``--address`` defaults to $DIRPG_ADDRESS. Output is one JSON object per line. A failed call prints one line to
+``--address`` defaults to $DIRPG_ADDRESS. Output is one JSON object per line: enum values by short name
+("SUCCEEDED", "DIRPG"), infinities and NaN as the strings "Infinity", "-Infinity", "NaN" (as proto3 JSON writes
+them), null for a value that is absent (e.g. a metric the run's algorithm does not measure). A failed call prints one line to
 stderr (the server's status code and message, or what is wrong with the address) and exits with status 1; a bad
 command line exits with 2. ``--verbose`` shows the stack trace of an unexpected failure.
 """
@@ -38,9 +40,9 @@ def _json_default(value):
 
 
 def _print(value) -> None:
-    def clean(v):  # JSON has no NaN/inf: print them as null
+    def clean(v):  # JSON has no NaN/inf: written as proto3 JSON writes them; null is reserved for absent values
         if isinstance(v, float) and not math.isfinite(v):
-            return None
+            return "NaN" if math.isnan(v) else "Infinity" if v > 0 else "-Infinity"
         if isinstance(v, dict):
             return {k: clean(x) for k, x in v.items()}
         if isinstance(v, list):
@@ -138,21 +140,12 @@ def _envs_address(args) -> None:
         args.address = words[0]
 
 
-def _describe(d) -> dict:
-    """Every figure of an environment description, under its proto field names (dtype by name, e.g. uint8)."""
-    from dirpg.env.v1 import environment_pb2 as pb
-    return {"env_id": d.env_id, "num_actions": d.num_actions,
-            "observation": [{"name": t.name, "shape": list(t.shape),
-                             "dtype": pb.DType.Name(t.dtype).removeprefix("D_TYPE_").lower()}
-                            for t in d.observation],
-            "provides_bound": d.provides_bound, "min_reward": d.min_reward, "max_reward": d.max_reward}
-
-
 def _run(args) -> None:
     if args.command == "envs":
         from dirpg.gym_env import list_environments
+        from dirpg.trainer_client import environment_to_dict
         for d in list_environments(args.address):
-            _print(_describe(d))
+            _print(environment_to_dict(d))
         return
     from dirpg.trainer_client import TrainerClient, build_spec, spec_to_dict
     with TrainerClient(args.address) as client:

@@ -30,13 +30,15 @@ class RemoteEnvError(RuntimeError):
 
 @dataclass(frozen=True)
 class State:
-    """A state as the client sees it: its token, observation tensors, legal-action mask and bound."""
+    """A state as the client sees it: its token, observation tensors, legal-action mask and return-to-go bounds
+    (None = absent = no bound known; a bound the server sent stays as sent, an infinity included)."""
 
     token: bytes
     observation: dict[str, np.ndarray]
     legal_actions: int
     terminal: bool
     upper_bound: float | None
+    lower_bound: float | None = None
 
     def legal(self) -> list[int]:
         return [a for a in range(64) if (self.legal_actions >> a) & 1]
@@ -55,7 +57,13 @@ class Step:
 def _state(view: pb.StateView) -> State:
     return State(token=view.state_token, observation={t.name: decode_tensor(t) for t in view.observation},
                  legal_actions=view.legal_actions, terminal=view.terminal,
-                 upper_bound=view.return_to_go_upper_bound if view.has_bound else None)
+                 upper_bound=_bound(view, "return_to_go_upper_bound"),
+                 lower_bound=_bound(view, "return_to_go_lower_bound"))
+
+
+def _bound(view: pb.StateView, field: str) -> float | None:
+    """An optional bound of ``view``: None when absent (explicit presence, proto3 ``optional``)."""
+    return getattr(view, field) if view.HasField(field) else None
 
 
 class RemoteEnv:

@@ -221,6 +221,8 @@ class DirpgEnv(gym.Env):
         info = {"legal_actions": self._mask(state), "state_token": state.token}
         if state.upper_bound is not None:
             info["return_to_go_upper_bound"] = state.upper_bound
+        if state.lower_bound is not None:
+            info["return_to_go_lower_bound"] = state.lower_bound
         return info
 
 

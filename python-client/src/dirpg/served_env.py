@@ -177,15 +177,15 @@ class ServedEnvironment:
         return self._codec.encode(kind, (b"\x01" if terminal else b"\x00") + snapshot)
 
     def _view(self, env: gym.Env, token: bytes, obs, terminal: bool) -> pb.StateView:
-        bound = 0.0
-        heuristic = None
-        if self._paper and not terminal:
-            bound = paper_reward.return_to_go_upper_bound(env)
-            heuristic = paper_reward.discounted_heuristic(env)
+        # The bounds are optional fields: None leaves one absent ("no bound known"). Only the paper reward has an
+        # upper bound (0 at terminal states); no served env has a lower bound.
+        bound = heuristic = None
+        if self._paper:
+            bound = 0.0 if terminal else paper_reward.return_to_go_upper_bound(env)
+            heuristic = None if terminal else paper_reward.discounted_heuristic(env)
         return pb.StateView(state_token=token, observation=self._encoder.encode(obs),
                             legal_actions=0 if terminal else self.legal_mask, terminal=terminal,
-                            return_to_go_upper_bound=bound, has_bound=self._paper,
-                            return_to_go_heuristic=heuristic)
+                            return_to_go_upper_bound=bound, return_to_go_heuristic=heuristic)
 
     @staticmethod
     def np_seed(rng: np.random.Generator) -> int:

@@ -21,11 +21,16 @@ from dataclasses import dataclass, fields
 import grpc
 import numpy as np
 
+from dirpg.env.v1 import environment_pb2 as env_pb
 from dirpg.errors import error_from_rpc
 from dirpg.train.v1 import trainer_pb2 as pb
 from dirpg.train.v1 import trainer_pb2_grpc as pb_grpc
 
-_ENUM_FIELDS = {"algorithm": pb.Algorithm, "priority": pb.Priority}
+# RunSpec's enum fields and the prefix of their value names (AIP-126: ALGORITHM_DIRPG, ...). The client shows and
+# takes the short form ("DIRPG"; also "dirpg", "reinforce-rtg" or the full proto name).
+_ENUM_FIELDS = {"algorithm": (pb.Algorithm, "ALGORITHM_"), "priority": (pb.Priority, "PRIORITY_"),
+                "heuristic": (pb.Heuristic, "HEURISTIC_")}
+_RUN_STATE = (pb.RunState, "RUN_STATE_")
 _ENVIRONMENT_FIELDS = tuple(f.name for f in pb.RunSpec.DESCRIPTOR.oneofs_by_name["environment"].fields)
 _SPEC_SETTINGS = tuple(f.name for f in pb.RunSpec.DESCRIPTOR.fields
                        if f.name not in _ENVIRONMENT_FIELDS and f.name not in _ENUM_FIELDS)
@@ -35,27 +40,35 @@ SETTINGS = tuple(sorted(_SPEC_SETTINGS + tuple(_ENUM_FIELDS)))
 
 @dataclass(frozen=True)
 class UpdateMetrics:
-    """What one update measured (trainer.proto UpdateMetrics: NaN, or -1 for counts, where an algorithm has none)."""
+    """What one update measured (trainer.proto UpdateMetrics). None = absent = not measured: the DirPG fields for
+    the other algorithms, ``gradient_norm`` for UCB, and ``first_improvement`` when nothing improved on a_opt."""
 
     update: int
     interactions: int
     update_return: float
-    dir_return: float
-    d_opt: float
-    d_dir: float
-    candidates: int
+    dir_return: float | None
+    d_opt: float | None
+    d_dir: float | None
+    candidates: int | None
     search_interactions: int
-    first_improvement: int
-    gradient_norm: float
+    first_improvement: int | None
+    gradient_norm: float | None
 
     @staticmethod
     def from_proto(m: pb.UpdateMetrics) -> UpdateMetrics:
-        return UpdateMetrics(**{f.name: getattr(m, f.name) for f in fields(UpdateMetrics)})
+        return UpdateMetrics(**{f.name: getattr(m, f.name) if _present(m, f.name) else None
+                                for f in fields(UpdateMetrics)})
+
+
+def _present(message, field: str) -> bool:
+    """False only for an optional (explicit presence) field that is unset."""
+    return not message.DESCRIPTOR.fields_by_name[field].has_presence or message.HasField(field)
 
 
 @dataclass(frozen=True)
 class Run:
-    """A run as the server reports it; ``spec`` is the RunSpec with every default filled in, as a dict."""
+    """A run as the server reports it: ``state`` by short name ("RUNNING", "SUCCEEDED", ...); ``spec`` is the RunSpec
+    with every default filled in, as a dict (see spec_to_dict)."""
 
     run_id: str
     state: str
@@ -69,6 +82,9 @@ class Run:
     resumed_from_update: int
     recovered_from_update: int | None = None
     owner: str = ""
+    environment: dict | None = None
+    """The run's environment as an env server describes it (environment_to_dict): its observation tensors define
+    the features ``act`` takes. None for a run a restarted server restored in a final state."""
 
     @property
     def ended(self) -> bool:
@@ -76,7 +92,7 @@ class Run:
 
     @staticmethod
     def from_proto(r: pb.Run) -> Run:
-        return Run(run_id=r.run_id, state=pb.RunState.Name(r.state), spec=spec_to_dict(r.spec),
+        return Run(run_id=r.run_id, state=enum_name(_RUN_STATE, r.state), spec=spec_to_dict(r.spec),
                    updates_done=r.progress.updates_done, updates_total=r.progress.updates_total,
                    interactions=r.progress.interactions,
                    latest_metrics=UpdateMetrics.from_proto(r.latest_metrics) if r.HasField("latest_metrics")
@@ -84,7 +100,8 @@ class Run:
                    error_message=r.error_message, latest_checkpoint=r.latest_checkpoint,
                    resumed_from_update=r.resumed_from_update,
                    recovered_from_update=r.recovered_from_update if r.HasField("recovered_from_update") else None,
-                   owner=r.owner)
+                   owner=r.owner,
+                   environment=environment_to_dict(r.environment) if r.HasField("environment") else None)
 
 
 @dataclass(frozen=True)
@@ -107,12 +124,22 @@ class Checkpoint:
     updates_done: int
 
 
+def environment_to_dict(d: env_pb.EnvironmentDescription) -> dict:
+    """Every figure of an environment description under its proto field names, dtypes by short lower-case name
+    ("uint8"); the reward range's infinities stay floats. The free-text description is left out."""
+    return {"env_id": d.env_id, "num_actions": d.num_actions,
+            "observation": [{"name": t.name, "shape": list(t.shape),
+                             "dtype": enum_name((env_pb.DType, "D_TYPE_"), t.dtype).lower()} for t in d.observation],
+            "provides_bound": d.provides_bound, "min_reward": d.min_reward, "max_reward": d.max_reward}
+
+
 def spec_to_dict(spec: pb.RunSpec) -> dict:
-    """A RunSpec as a dict of the fields that are set (enums by name, the environment as a nested dict)."""
+    """A RunSpec as a dict of the fields that are set (enums by short name, e.g. "DIRPG", "GUMBEL", "VALID_BOUND";
+    the environment as a nested dict)."""
     out: dict = {}
     for field, value in spec.ListFields():
         if field.name in _ENUM_FIELDS:
-            out[field.name] = _ENUM_FIELDS[field.name].Name(value)
+            out[field.name] = enum_name(_ENUM_FIELDS[field.name], value)
         elif field.message_type is not None:
             if field.name == "remote_environment":
                 out[field.name] = {"env_id": value.env_id, "endpoints": list(value.endpoints)}
@@ -123,15 +150,28 @@ def spec_to_dict(spec: pb.RunSpec) -> dict:
     return out
 
 
-def _enum_value(name: str, value) -> int:
-    enum = _ENUM_FIELDS[name]
+def enum_name(enum: tuple, number: int) -> str:
+    """A value's short name, without the AIP-126 prefix (RUN_STATE_RUNNING -> "RUNNING"); a number this client's
+    protos do not know (a newer server) is shown as its number."""
+    kind, prefix = enum
+    try:
+        return kind.Name(number).removeprefix(prefix)
+    except ValueError:
+        return str(number)
+
+
+def enum_number(enum: tuple, field: str, value) -> int:
+    """The number of ``value``: an int as is, or a name, short or full, in any case, "-" for "_" ("reinforce-rtg",
+    "REINFORCE_RTG", "ALGORITHM_REINFORCE_RTG"). An unknown name raises ValueError naming ``field``."""
+    kind, prefix = enum
     if isinstance(value, int):
         return value
+    name = str(value).strip().upper().replace("-", "_")
     try:
-        return enum.Value(str(value).upper())
+        return kind.Value(name if name.startswith(prefix) else prefix + name)
     except ValueError:
-        names = [n for n in enum.keys() if not n.endswith("UNSPECIFIED")]
-        raise ValueError(f"{name} '{value}' unknown; use one of {names}") from None
+        names = [n.removeprefix(prefix) for n in kind.keys() if not n.endswith("UNSPECIFIED")]
+        raise ValueError(f"{field} '{value}' unknown; use one of {names}") from None
 
 
 def build_spec(env_id: str, endpoints: Sequence[str] | str | None = None,
@@ -157,7 +197,7 @@ def build_spec(env_id: str, endpoints: Sequence[str] | str | None = None,
     for name, value in settings.items():
         if value is None:
             continue
-        setattr(spec, name, _enum_value(name, value) if name in _ENUM_FIELDS else value)
+        setattr(spec, name, enum_number(_ENUM_FIELDS[name], name, value) if name in _ENUM_FIELDS else value)
     return spec
 
 
@@ -246,11 +286,7 @@ class TrainerClient:
         """As ``list_runs``, one page per call as the iteration needs it (AIP-158 page tokens)."""
         request = pb.ListRunsRequest(page_size=page_size)
         if state is not None:
-            try:
-                request.state = pb.RunState.Value(state.upper())
-            except ValueError:
-                raise ValueError(f"run state '{state}' unknown; use one of "
-                                 f"{[n for n in pb.RunState.keys() if not n.endswith('UNSPECIFIED')]}") from None
+            request.state = enum_number(_RUN_STATE, "run state", state)
         while True:
             page = self._call(self._stub.ListRuns, request)
             for r in page.runs:

@@ -49,14 +49,27 @@ public final class RemoteState implements org.dirpg.env.State {
             throw new IllegalArgumentException(envId + ": server sent terminal=" + v.getTerminal() + " with legal actions "
                     + Long.toBinaryString(v.getLegalActions()));
         }
-        double bound = v.getTerminal() ? 0.0 : v.getHasBound() ? v.getReturnToGoUpperBound() : Double.POSITIVE_INFINITY;
-        double lower = v.getTerminal() ? 0.0 : v.getHasLowerBound() ? v.getReturnToGoLowerBound() : Double.NEGATIVE_INFINITY;
+        double bound = v.getTerminal() ? 0.0 : v.hasReturnToGoUpperBound()
+                ? bound(envId, "return_to_go_upper_bound", v.getReturnToGoUpperBound(), Double.NEGATIVE_INFINITY)
+                : Double.POSITIVE_INFINITY;
+        double lower = v.getTerminal() ? 0.0 : v.hasReturnToGoLowerBound()
+                ? bound(envId, "return_to_go_lower_bound", v.getReturnToGoLowerBound(), Double.POSITIVE_INFINITY)
+                : Double.NEGATIVE_INFINITY;
         if (v.getInfeasible() && !v.getTerminal()) {
             throw new IllegalArgumentException(envId + ": server marked a non-terminal state infeasible");
         }
         double heuristic = v.getTerminal() ? 0.0 : v.hasReturnToGoHeuristic() ? v.getReturnToGoHeuristic() : bound;
         return new RemoteState(envId, v.getStateToken(), f, v.getLegalActions(), v.getTerminal(), bound, lower,
                 !v.getInfeasible(), heuristic);
+    }
+
+    /** A bound the server sent: a number, or the infinity of its open side (the same as absent); never NaN. */
+    private static double bound(String envId, String field, double value, double closedSide) {
+        if (Double.isNaN(value) || value == closedSide) {
+            throw new IllegalArgumentException(envId + ": server sent " + field + " = " + value
+                    + "; a bound is a number, the infinity of its open side, or absent");
+        }
+        return value;
     }
 
     /** The environment this state belongs to. */

@@ -155,13 +155,14 @@ public final class EnvironmentServiceImpl extends EnvironmentServiceGrpc.Environ
                     .addAllObservation(ProtoTensors.encode(spec.observation(), state.features()))
                     .setLegalActions(state.isTerminal() ? 0L : state.legalActions())
                     .setTerminal(state.isTerminal());
+            // Bounds travel only when known and finite: absent is "no bound", which the infinities also mean.
             double bound = state.returnToGoUpperBound();
             if (spec.providesBound() && Double.isFinite(bound)) {
-                v.setReturnToGoUpperBound(bound).setHasBound(true);
+                v.setReturnToGoUpperBound(bound);
             }
             double lower = state.returnToGoLowerBound();
             if (Double.isFinite(lower)) {
-                v.setReturnToGoLowerBound(lower).setHasLowerBound(true);
+                v.setReturnToGoLowerBound(lower);
             }
             double heuristic = state.returnToGoHeuristic();
             if (spec.providesBound() && Double.isFinite(heuristic) && heuristic != bound) {

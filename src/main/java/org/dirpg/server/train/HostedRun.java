@@ -117,7 +117,7 @@ final class HostedRun implements Runnable {
         this.updatesDone = start;
         this.interactions = startInteractions;
         this.recoveredFrom = recoveredFrom;
-        this.state = recoveredFrom >= 0 ? RunState.RESUMED : RunState.PENDING;
+        this.state = recoveredFrom >= 0 ? RunState.RUN_STATE_RESUMED : RunState.RUN_STATE_PENDING;
         this.error = "";
         this.latestCheckpoint = "";
         this.log = new MetricsLog(id, writer, metricsInMemory, firstUpdate, start);
@@ -204,10 +204,10 @@ final class HostedRun implements Runnable {
     @Override
     public void run() {
         synchronized (this) {
-            if (state != RunState.PENDING && state != RunState.RESUMED) {
+            if (state != RunState.RUN_STATE_PENDING && state != RunState.RUN_STATE_RESUMED) {
                 return;
             }
-            state = RunState.RUNNING;
+            state = RunState.RUN_STATE_RUNNING;
         }
         persist();
         LOG.info("run {} started: {} on {}, updates {} to {}", id, settings.algorithm().cliName(), settings.envId(),
@@ -220,14 +220,14 @@ final class HostedRun implements Runnable {
                     saveCheckpoint();
                 }
             }
-            end = updatesDone >= settings.updates() ? RunState.SUCCEEDED : RunState.STOPPED;
+            end = updatesDone >= settings.updates() ? RunState.RUN_STATE_SUCCEEDED : RunState.RUN_STATE_STOPPED;
         } catch (RuntimeException | Error e) {
             if (stopRequested && causedByCancel(e)) {
-                end = RunState.STOPPED;
+                end = RunState.RUN_STATE_STOPPED;
             } else {
                 error = e instanceof NonFinite.Exception ? e.getMessage()
                         : e.getClass().getSimpleName() + ": " + e.getMessage();
-                end = RunState.FAILED;
+                end = RunState.RUN_STATE_FAILED;
                 LOG.warn("run {} failed after {} updates: {}", id, updatesDone, error);
             }
         }
@@ -244,7 +244,7 @@ final class HostedRun implements Runnable {
             long inter = startInteractions + raw.interactions();
             m = toProto(raw, done - 1, inter);
             double[] theta = policy == null ? null : policy.parameters();
-            NonFinite.checkUpdate(done - 1, m, theta);
+            NonFinite.checkUpdate(done - 1, raw, theta);
             updatesDone = done;
             interactions = inter;
             if (theta != null) {
@@ -277,13 +277,14 @@ final class HostedRun implements Runnable {
             }
         }
         release();
-        if (shuttingDown && end != RunState.SUCCEEDED && end != RunState.FAILED) {
+        if (shuttingDown && end != RunState.RUN_STATE_SUCCEEDED && end != RunState.RUN_STATE_FAILED) {
             LOG.info("run {} paused for shutdown after {} updates", id, updatesDone);
             persist();
             log.abort(SHUTTING_DOWN);
             return;
         }
-        LOG.info("run {} {} after {} updates, {} interactions", id, end, updatesDone, interactions);
+        LOG.info("run {} {} after {} updates, {} interactions", id, end.name().substring("RUN_STATE_".length()),
+                updatesDone, interactions);
         synchronized (this) {
             state = end;
         }
@@ -301,9 +302,9 @@ final class HostedRun implements Runnable {
         synchronized (this) {
             stopRequested = true;
             cancelLive();
-            endNow = state == RunState.PENDING || state == RunState.RESUMED;
+            endNow = state == RunState.RUN_STATE_PENDING || state == RunState.RUN_STATE_RESUMED;
             if (endNow) {
-                state = RunState.STOPPED;
+                state = RunState.RUN_STATE_STOPPED;
             }
         }
         if (endNow) {
@@ -324,7 +325,7 @@ final class HostedRun implements Runnable {
             shuttingDown = true;
             stopRequested = true;
             cancelLive();
-            waiting = state == RunState.PENDING || state == RunState.RESUMED;
+            waiting = state == RunState.RUN_STATE_PENDING || state == RunState.RUN_STATE_RESUMED;
         }
         if (waiting) {
             release();
@@ -471,18 +472,22 @@ final class HostedRun implements Runnable {
         return b.build();
     }
 
+    /**
+     * The protocol's metrics of an update: the trainer's "not measured" NaN and -1 become absent optional fields, as
+     * does first_improvement when nothing improved.
+     */
     static UpdateMetrics toProto(org.dirpg.train.UpdateMetrics m, long update, long interactions) {
-        return UpdateMetrics.newBuilder()
+        UpdateMetrics.Builder b = UpdateMetrics.newBuilder()
                 .setUpdate(update)
                 .setInteractions(interactions)
                 .setUpdateReturn(m.updateReturn())
-                .setDirReturn(m.dirReturn())
-                .setDOpt(m.dOpt())
-                .setDDir(m.dDir())
-                .setCandidates(m.candidates())
-                .setSearchInteractions(m.searchInteractions())
-                .setFirstImprovement(m.firstImprovement())
-                .setGradientNorm(m.gradientNorm())
-                .build();
+                .setSearchInteractions(m.searchInteractions());
+        if (!Double.isNaN(m.dirReturn())) b.setDirReturn(m.dirReturn());
+        if (!Double.isNaN(m.dOpt())) b.setDOpt(m.dOpt());
+        if (!Double.isNaN(m.dDir())) b.setDDir(m.dDir());
+        if (m.candidates() >= 0) b.setCandidates(m.candidates());
+        if (m.firstImprovement() >= 0) b.setFirstImprovement(m.firstImprovement());
+        if (!Double.isNaN(m.gradientNorm())) b.setGradientNorm(m.gradientNorm());
+        return b.build();
     }
 }

@@ -2,7 +2,6 @@ package org.dirpg.server.train;
 
 import java.util.List;
 import org.dirpg.proto.train.v1.Observation;
-import org.dirpg.proto.train.v1.UpdateMetrics;
 
 /**
  * Keeps NaN and infinity out of the server: refused at the edge (Act features, checkpoint parameters) with
@@ -63,16 +62,16 @@ final class NonFinite {
      *
      * @param theta the parameters after the update, or null for a policy-free run (nothing to check)
      */
-    static void checkUpdate(long update, UpdateMetrics m, double[] theta) {
+    static void checkUpdate(long update, org.dirpg.train.UpdateMetrics m, double[] theta) {
         if (theta == null) {
             return;
         }
         String what = null;
         if (!allFinite(theta)) {
             what = "the policy parameters";
-        } else if (!Double.isFinite(m.getGradientNorm())) {
+        } else if (!Double.isFinite(m.gradientNorm())) {
             what = "the gradient norm";
-        } else if (Double.isNaN(m.getUpdateReturn())) {
+        } else if (Double.isNaN(m.updateReturn())) {
             what = "the return";
         }
         if (what != null) {

@@ -115,7 +115,7 @@ public final class RunManager {
             }
             register(run);
             RunState s = run.state();
-            if (s == RunState.PENDING || s == RunState.RESUMED) {
+            if (s == RunState.RUN_STATE_PENDING || s == RunState.RUN_STATE_RESUMED) {
                 workers.execute(run);
                 resumed++;
             }

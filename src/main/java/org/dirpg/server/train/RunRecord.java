@@ -30,6 +30,6 @@ record RunRecord(String id, String owner, RunSpec spec, RunState state, long fir
     }
 
     static boolean isFinal(RunState s) {
-        return s == RunState.SUCCEEDED || s == RunState.FAILED || s == RunState.STOPPED;
+        return s == RunState.RUN_STATE_SUCCEEDED || s == RunState.RUN_STATE_FAILED || s == RunState.RUN_STATE_STOPPED;
     }
 }

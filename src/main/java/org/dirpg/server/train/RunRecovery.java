@@ -28,13 +28,13 @@ final class RunRecovery {
             throw new IllegalStateException("the checkpoint it was created from is missing");
         }
         if (c != null && c.updatesDone() >= settings.updates()) {
-            RunRecord done = new RunRecord(r.id(), r.owner(), r.spec(), RunState.SUCCEEDED, r.firstUpdate(),
+            RunRecord done = new RunRecord(r.id(), r.owner(), r.spec(), RunState.RUN_STATE_SUCCEEDED, r.firstUpdate(),
                     c.updatesDone(), c.interactions(), r.recoveredFrom(), r.latestCheckpoint(), "", r.createdMillis(),
                     System.currentTimeMillis());
             writer.put(done);
             return new HostedRun(done, settings, writer, checkpoints);
         }
-        boolean started = r.state() != RunState.PENDING || (c != null && c.updatesDone() > r.firstUpdate());
+        boolean started = r.state() != RunState.RUN_STATE_PENDING || (c != null && c.updatesDone() > r.firstUpdate());
         long recoveredFrom = !started ? -1 : c == null ? r.firstUpdate() : c.updatesDone();
         HostedRun.Live live = build.apply(settings, c);
         try {
@@ -48,7 +48,7 @@ final class RunRecovery {
 
     /** A stored run this server cannot continue: FAILED, saying why, its checkpoints kept for a manual resume. */
     static HostedRun failed(RunRecord r, RuntimeException why, StoreWriter writer, CheckpointStore checkpoints) {
-        RunRecord f = new RunRecord(r.id(), r.owner(), r.spec(), RunState.FAILED, r.firstUpdate(), r.updatesDone(),
+        RunRecord f = new RunRecord(r.id(), r.owner(), r.spec(), RunState.RUN_STATE_FAILED, r.firstUpdate(), r.updatesDone(),
                 r.interactions(), r.recoveredFrom(), r.latestCheckpoint(),
                 "could not be continued after a server restart: " + Messages.cut(String.valueOf(why.getMessage()), 300),
                 r.createdMillis(), System.currentTimeMillis());

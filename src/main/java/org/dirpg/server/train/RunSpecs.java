@@ -80,9 +80,9 @@ final class RunSpecs {
         } else {
             b.setRemoteEnvironment(RemoteEnvironment.newBuilder().addAllEndpoints(s.remoteEndpoints()).setEnvId(s.envId()));
         }
-        return b.setAlgorithm(org.dirpg.proto.train.v1.Algorithm.valueOf(s.algorithm().name()))
+        return b.setAlgorithm(org.dirpg.proto.train.v1.Algorithm.valueOf("ALGORITHM_" + s.algorithm().name()))
                 .setEpsilon(s.epsilon())
-                .setPriority(org.dirpg.proto.train.v1.Priority.valueOf(s.priority().name()))
+                .setPriority(org.dirpg.proto.train.v1.Priority.valueOf("PRIORITY_" + s.priority().name()))
                 .setAlpha(s.alpha())
                 .setBudget(s.budget())
                 .setEarlyStop(s.earlyStop())
@@ -113,24 +113,27 @@ final class RunSpecs {
         }
     }
 
+    /** The algorithm a spec names; ALGORITHM_UNSPECIFIED is the documented default, DirPG. */
     private static Algorithm algorithm(org.dirpg.proto.train.v1.Algorithm a, int number) {
         return switch (a) {
-            case ALGORITHM_UNSPECIFIED, DIRPG -> Algorithm.DIRPG;
-            case REINFORCE -> Algorithm.REINFORCE;
-            case REINFORCE_RTG -> Algorithm.REINFORCE_RTG;
-            case CEM -> Algorithm.CEM;
-            case UCB_SEMI -> Algorithm.UCB_SEMI;
-            case UCB_FULL -> Algorithm.UCB_FULL;
+            case ALGORITHM_UNSPECIFIED, ALGORITHM_DIRPG -> Algorithm.DIRPG;
+            case ALGORITHM_REINFORCE -> Algorithm.REINFORCE;
+            case ALGORITHM_REINFORCE_RTG -> Algorithm.REINFORCE_RTG;
+            case ALGORITHM_CEM -> Algorithm.CEM;
+            case ALGORITHM_UCB_SEMI -> Algorithm.UCB_SEMI;
+            case ALGORITHM_UCB_FULL -> Algorithm.UCB_FULL;
             case UNRECOGNIZED -> throw new IllegalArgumentException("algorithm: unknown value " + number + "; expected one of "
-                    + Arrays.stream(Algorithm.values()).map(Enum::name).collect(Collectors.joining(", ")));
+                    + Arrays.stream(Algorithm.values()).map(x -> "ALGORITHM_" + x.name()).collect(Collectors.joining(", ")));
         };
     }
 
+    /** The priority a spec names; PRIORITY_UNSPECIFIED is the documented default, GUMBEL. */
     private static Priority priority(org.dirpg.proto.train.v1.Priority p, int number) {
         return switch (p) {
-            case PRIORITY_UNSPECIFIED, GUMBEL -> Priority.GUMBEL;
-            case ASTAR -> Priority.ASTAR;
-            case UNRECOGNIZED -> throw new IllegalArgumentException("priority: unknown value " + number + "; expected GUMBEL or ASTAR");
+            case PRIORITY_UNSPECIFIED, PRIORITY_GUMBEL -> Priority.GUMBEL;
+            case PRIORITY_ASTAR -> Priority.ASTAR;
+            case UNRECOGNIZED -> throw new IllegalArgumentException("priority: unknown value " + number
+                    + "; expected PRIORITY_GUMBEL or PRIORITY_ASTAR");
         };
     }
 

@@ -206,7 +206,7 @@ final class RunStore implements AutoCloseable {
                 p.setInt(3, limit);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        out.add(UpdateMetrics.parseFrom(rs.getBytes(1)));
+                        out.add(StoredMetrics.parse(rs.getBytes(1)));
                     }
                 }
             } catch (SQLException | InvalidProtocolBufferException e) {

@@ -91,7 +91,8 @@ class EnvironmentServiceImplTest {
             assertArrayEquals(s.features(), ProtoTensors.decode(v.getObservationList()));
             assertEquals(s.legalActions(), v.getLegalActions());
             assertEquals(s.returnToGoUpperBound(), v.getReturnToGoUpperBound());
-            assertTrue(v.getHasBound());
+            assertTrue(v.hasReturnToGoUpperBound(), "provides_bound: every non-terminal state carries U");
+            assertFalse(v.hasReturnToGoLowerBound(), "no lower bound known: absent, not -Infinity or 0");
             Transition t = chain.step(s, a);
             StepResult r = step(stub, "Chain-v0", v.getStateToken(), a);
             assertEquals(t.reward(), r.getReward());

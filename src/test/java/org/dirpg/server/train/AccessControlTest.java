@@ -110,7 +110,7 @@ class AccessControlTest {
                     () -> as(ch, ALICE).createRun(CreateRunRequest.newBuilder()
                             .setCheckpointBytes(ByteString.copyFrom(evil.toBytes())).build()));
             Run stopped = as(ch, ALICE).getRun(GetRunRequest.newBuilder().setRunId(id).build()).getRun();
-            assertNotEquals(RunState.RUNNING, stopped.getState());
+            assertNotEquals(RunState.RUN_STATE_RUNNING, stopped.getState());
             assertFalse(stopped.getOwner().isEmpty());
         } finally {
             ch.shutdownNow();

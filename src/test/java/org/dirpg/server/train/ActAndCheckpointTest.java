@@ -59,7 +59,7 @@ class ActAndCheckpointTest {
         try (TrainerServer s = new TrainerServer(2, dir)) {
             RunSpec spec = deepSea(60, 11).setLearningRate(0.2).build();
             String id = s.create(spec).getRunId();
-            s.awaitState(id, RunState.SUCCEEDED);
+            s.awaitState(id, RunState.RUN_STATE_SUCCEEDED);
             Checkpoint c = Checkpoint.fromBytes(save(s, id).getCheckpoint().toByteArray());
             TrainSettings settings = RunSpecs.toSettings(spec);
             Environment env = TrainerFactory.environment(settings);
@@ -122,7 +122,7 @@ class ActAndCheckpointTest {
     void zeroMaskMeansNothingLegalAndUnsetMeansAllLegal() throws Exception {
         try (TrainerServer s = new TrainerServer(1, dir)) {
             String id = s.create(deepSea(2, 3).build()).getRunId();
-            s.awaitState(id, RunState.SUCCEEDED);
+            s.awaitState(id, RunState.RUN_STATE_SUCCEEDED);
             Environment env = TrainerFactory.environment(RunSpecs.toSettings(deepSea(2, 3).build()));
             State root = env.reset(0);
             assertStatus(Status.Code.INVALID_ARGUMENT, "observations[1].legal_actions: 0 means no action is legal",
@@ -147,8 +147,12 @@ class ActAndCheckpointTest {
     void policyFreeRunsCannotActOrCheckpoint() throws Exception {
         try (TrainerServer s = new TrainerServer(1, dir)) {
             String id = s.create(RunSpec.newBuilder().setNativeEnvironment(NativeEnvironment.newBuilder()
-                    .setEnvId(SpanningTreeBandit.ID)).setAlgorithm(Algorithm.UCB_SEMI).setUpdates(5).build()).getRunId();
-            s.awaitState(id, RunState.SUCCEEDED);
+                    .setEnvId(SpanningTreeBandit.ID)).setAlgorithm(Algorithm.ALGORITHM_UCB_SEMI).setUpdates(5).build()).getRunId();
+            s.awaitState(id, RunState.RUN_STATE_SUCCEEDED);
+            for (UpdateMetrics m : s.stream(id, 0)) {  // UCB measures a reward only: the rest is absent, not NaN or -1
+                assertTrue(Double.isFinite(m.getUpdateReturn()) && !m.hasGradientNorm() && !m.hasDOpt()
+                        && !m.hasCandidates() && !m.hasFirstImprovement(), m.toString());
+            }
             assertStatus(Status.Code.FAILED_PRECONDITION, "run " + id + " uses ucb-semi, which has no policy", () -> s.stub()
                     .act(ActRequest.newBuilder().setRunId(id).addObservations(Observation.newBuilder().addFeatures(0)).build()));
             assertStatus(Status.Code.FAILED_PRECONDITION, "run " + id + " uses ucb-semi", () -> save(s, id));
@@ -160,7 +164,7 @@ class ActAndCheckpointTest {
         try (TrainerServer s = new TrainerServer(2, dir)) {
             RunSpec spec = deepSea(30, 21).setLearningRate(0.1).build();
             String first = s.create(spec).getRunId();
-            s.awaitState(first, RunState.SUCCEEDED);
+            s.awaitState(first, RunState.RUN_STATE_SUCCEEDED);
             SaveCheckpointResponse saved = save(s, first);
             assertEquals(30, saved.getUpdatesDone());
             assertEquals(first + "/update-000000030.json", saved.getPath(), "paths are relative to the checkpoint directory");
@@ -204,7 +208,7 @@ class ActAndCheckpointTest {
     void periodicCheckpointsCanBeResumedByPathInsideTheCheckpointDirectoryOnly() throws Exception {
         try (TrainerServer s = new TrainerServer(2, dir)) {
             String id = s.create(deepSea(25, 31).setCheckpointInterval(10).build()).getRunId();
-            Run done = s.awaitState(id, RunState.SUCCEEDED);
+            Run done = s.awaitState(id, RunState.RUN_STATE_SUCCEEDED);
             Path tenth = dir.resolve(id).resolve("update-000000010.json");
             assertTrue(Files.isRegularFile(tenth));
             assertTrue(Files.isRegularFile(dir.resolve(id).resolve("update-000000020.json")));
@@ -218,7 +222,7 @@ class ActAndCheckpointTest {
             assertEquals(15, rest.size());
             assertEquals(10, rest.get(0).getUpdate());
             assertEquals(original.get(9).getInteractions(), rest.get(0).getInteractions() - rest.get(0).getSearchInteractions());
-            assertEquals(RunState.SUCCEEDED, s.get(resumed.getRunId()).getState());
+            assertEquals(RunState.RUN_STATE_SUCCEEDED, s.get(resumed.getRunId()).getState());
 
             assertStatus(Status.Code.INVALID_ARGUMENT, "checkpoint_path: must lie under the server's checkpoint directory",
                     () -> s.stub().createRun(CreateRunRequest.newBuilder().setCheckpointPath("../../etc/passwd").build()));

@@ -108,7 +108,7 @@ class DirpgServerTest {
                 assertEquals(n++, it.next().getMetrics().getUpdate());
             }
             assertEquals(10, n);
-            assertEquals(RunState.SUCCEEDED, stub.getRun(GetRunRequest.newBuilder().setRunId(id).build()).getRun().getState());
+            assertEquals(RunState.RUN_STATE_SUCCEEDED, stub.getRun(GetRunRequest.newBuilder().setRunId(id).build()).getRun().getState());
         } finally {
             channel.shutdownNow();
             server.stop();
@@ -189,7 +189,7 @@ class DirpgServerTest {
             stub.streamMetrics(org.dirpg.proto.train.v1.StreamMetricsRequest.newBuilder().setRunId(remoteId).build())
                     .forEachRemaining(r -> viaRemote.add(r.getMetrics()));
             var remoteRun = stub.getRun(GetRunRequest.newBuilder().setRunId(remoteId).build()).getRun();
-            assertEquals(RunState.SUCCEEDED, remoteRun.getState(), remoteRun.getErrorMessage());
+            assertEquals(RunState.RUN_STATE_SUCCEEDED, remoteRun.getState(), remoteRun.getErrorMessage());
             assertEquals(15, viaRemote.size());
             assertEquals(viaNative, viaRemote, "the environment protocol changes nothing about the run");
             StatusRuntimeException unknown = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,

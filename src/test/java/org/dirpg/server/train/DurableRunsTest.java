@@ -66,7 +66,7 @@ class DurableRunsTest {
         List<UpdateMetrics> before = new ArrayList<>();
         try (TrainerProcess a = TrainerProcess.start(args)) {
             done = a.stub().createRun(CreateRunRequest.newBuilder().setSpec(deepSea(30, 3)).build()).getRun().getRunId();
-            awaitState(a, done, RunState.SUCCEEDED);
+            awaitState(a, done, RunState.RUN_STATE_SUCCEEDED);
             id = a.stub().createRun(CreateRunRequest.newBuilder().setSpec(deepSea(4000, 5).setBudget(200)).build())
                     .getRun().getRunId();
             Iterator<StreamMetricsResponse> it = a.stub().streamMetrics(
@@ -83,8 +83,8 @@ class DurableRunsTest {
             b.stub().listRuns(ListRunsRequest.getDefaultInstance()).getRunsList().forEach(r -> listed.add(r.getRunId()));
             assertEquals(List.of(done, id), listed, "every run, in creation order");
             Run resumed = get(b, id);
-            assertTrue(resumed.getState() == RunState.RESUMED || resumed.getState() == RunState.RUNNING
-                    || resumed.getState() == RunState.SUCCEEDED, resumed.toString());
+            assertTrue(resumed.getState() == RunState.RUN_STATE_RESUMED || resumed.getState() == RunState.RUN_STATE_RUNNING
+                    || resumed.getState() == RunState.RUN_STATE_SUCCEEDED, resumed.toString());
             assertTrue(resumed.hasRecoveredFromUpdate(), "a continued run says where it continued from");
             long from = resumed.getRecoveredFromUpdate();
             assertTrue(from % INTERVAL == 0 && from > 0, "continued from a periodic checkpoint: " + from);
@@ -100,7 +100,7 @@ class DurableRunsTest {
             }
             assertEquals(before.subList(0, common), early);
 
-            Run finished = awaitState(b, id, RunState.SUCCEEDED);
+            Run finished = awaitState(b, id, RunState.RUN_STATE_SUCCEEDED);
             assertEquals(id, finished.getRunId());
             assertEquals(4000, finished.getProgress().getUpdatesDone());
             List<UpdateMetrics> all = streamAll(b, id);
@@ -111,7 +111,7 @@ class DurableRunsTest {
 
             // The run that had ended before the crash: listed as it was, metrics and policy still served.
             Run old = get(b, done);
-            assertEquals(RunState.SUCCEEDED, old.getState());
+            assertEquals(RunState.RUN_STATE_SUCCEEDED, old.getState());
             assertEquals(30, streamAll(b, done).size());
             assertEquals(30, b.stub().act(ActRequest.newBuilder().setRunId(done).setGreedy(true)
                     .addObservations(Observation.newBuilder().addAllFeatures(java.util.Collections.nCopies(
@@ -173,9 +173,9 @@ class DurableRunsTest {
                 assertTrue(System.nanoTime() < deadline, "the continued run makes progress");
                 Thread.sleep(20);
             }
-            assertEquals(RunState.RUNNING, get(b, id).getState());
+            assertEquals(RunState.RUN_STATE_RUNNING, get(b, id).getState());
             b.stub().stopRun(StopRunRequest.newBuilder().setRunId(id).build());
-            Run stopped = awaitState(b, id, RunState.STOPPED);
+            Run stopped = awaitState(b, id, RunState.RUN_STATE_STOPPED);
             assertFalse(stopped.getLatestCheckpoint().isEmpty());
             assertFalse(stopped.getLatestCheckpoint().startsWith("/"), "paths are relative to the checkpoint directory");
         }

@@ -35,7 +35,7 @@ class RemoteRunFailureTest {
                     .addEndpoints("127.0.0.1:" + fleet.port()).setEnvId(DeepSea.ID)).build()).getRunId();
             s.awaitUpdates(id, 30);
             fleet.stop();
-            Run failed = s.awaitState(id, RunState.FAILED);
+            Run failed = s.awaitState(id, RunState.RUN_STATE_FAILED);
             assertTrue(failed.getErrorMessage().contains("UNAVAILABLE"), failed.getErrorMessage());
             long done = failed.getProgress().getUpdatesDone();
             assertTrue(failed.getLatestCheckpoint().endsWith(String.format("update-%09d.json", done)),

@@ -45,7 +45,7 @@ class RequestLimitsTest {
 
     private static RunSpec bandit(long updates) {
         return RunSpec.newBuilder().setNativeEnvironment(NativeEnvironment.newBuilder().setEnvId(SpanningTreeBandit.ID))
-                .setAlgorithm(Algorithm.UCB_SEMI).setUpdates(updates).build();
+                .setAlgorithm(Algorithm.ALGORITHM_UCB_SEMI).setUpdates(updates).build();
     }
 
     @Test
@@ -58,7 +58,7 @@ class RequestLimitsTest {
             assertStatus(Status.Code.INVALID_ARGUMENT, "checkpoint_interval: at least 10 updates on this server",
                     () -> s.create(deepSea(10, 0).setCheckpointInterval(1).build()));
             assertStatus(Status.Code.INVALID_ARGUMENT, "rollouts: at most 10000",
-                    () -> s.create(deepSea(10, 0).setAlgorithm(Algorithm.REINFORCE).setRollouts(1 << 30).build()));
+                    () -> s.create(deepSea(10, 0).setAlgorithm(Algorithm.ALGORITHM_REINFORCE).setRollouts(1 << 30).build()));
             assertStatus(Status.Code.INVALID_ARGUMENT, "searches_in_flight: at most 64",
                     () -> s.create(deepSea(10, 0).setSearchesInFlight(256).build()));
             assertStatus(Status.Code.INVALID_ARGUMENT, "expansions_per_round: at most 1024",
@@ -77,26 +77,26 @@ class RequestLimitsTest {
             RunSpec endless = deepSea(10, 0).setNativeEnvironment(NativeEnvironment.newBuilder().setEnvId("DeepSea-v0")
                     .putOptions("size", "60")).setBudget(1_000_000_000_000_000_000L).setEarlyStop(false).build();
             String id = s.create(endless).getRunId();
-            s.awaitState(id, RunState.RUNNING);
+            s.awaitState(id, RunState.RUN_STATE_RUNNING);
             Thread.sleep(300);
             long t0 = System.nanoTime();
             s.stub().stopRun(StopRunRequest.newBuilder().setRunId(id).build());
-            Run stopped = s.awaitState(id, RunState.STOPPED);
+            Run stopped = s.awaitState(id, RunState.RUN_STATE_STOPPED);
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertTrue(seconds < 2, "stopped after " + seconds + " s");
             assertEquals(0, stopped.getProgress().getUpdatesDone(), "the search in progress was abandoned, not counted");
             // The worker is free again: a new run on the single worker runs to the end.
             String next = s.create(deepSea(5, 1).build()).getRunId();
-            s.awaitState(next, RunState.SUCCEEDED);
+            s.awaitState(next, RunState.RUN_STATE_SUCCEEDED);
         }
     }
 
     @Test
     void nonFiniteInputsAreRefusedAndARunThatTurnsNanFailsNamingTheUpdate() throws Exception {
         try (TrainerServer s = new TrainerServer(2, dir)) {
-            String exploding = s.create(deepSea(500, 0).setAlgorithm(Algorithm.REINFORCE).setRollouts(4)
+            String exploding = s.create(deepSea(500, 0).setAlgorithm(Algorithm.ALGORITHM_REINFORCE).setRollouts(4)
                     .setLearningRate(1e308).build()).getRunId();
-            Run failed = s.awaitState(exploding, RunState.FAILED);
+            Run failed = s.awaitState(exploding, RunState.RUN_STATE_FAILED);
             assertTrue(failed.getErrorMessage().matches("update \\d+: .*NaN or infinite.*"), failed.getErrorMessage());
             assertTrue(failed.getProgress().getUpdatesDone() < 500);
             for (UpdateMetrics m : s.stream(exploding, 0)) {
@@ -104,7 +104,7 @@ class RequestLimitsTest {
             }
 
             String id = s.create(deepSea(5, 1).build()).getRunId();
-            s.awaitState(id, RunState.SUCCEEDED);
+            s.awaitState(id, RunState.RUN_STATE_SUCCEEDED);
             assertStatus(Status.Code.INVALID_ARGUMENT, "observations[0].features[1] is NaN", () -> s.stub().act(
                     ActRequest.newBuilder().setRunId(id).addObservations(Observation.newBuilder().addFeatures(0)
                             .addFeatures(Double.NaN)).build()));
@@ -154,7 +154,7 @@ class RequestLimitsTest {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 String id = s.create(bandit(20)).getRunId();
-                s.awaitState(id, RunState.SUCCEEDED);
+                s.awaitState(id, RunState.RUN_STATE_SUCCEEDED);
                 ids.add(id);
             }
             // Metrics beyond the 3 kept in memory come back from the store, contiguous.
@@ -175,10 +175,10 @@ class RequestLimitsTest {
             } while (!token.isEmpty() && pages < 10);
             assertEquals(ids.subList(2, 6), listed, "the 4 newest ended runs are kept, in creation order");
             assertStatus(Status.Code.NOT_FOUND, "run_id: no run '" + ids.get(0), () -> s.get(ids.get(0)));
-            String pending = ListRunsRequest.newBuilder().setPageSize(1).setState(RunState.SUCCEEDED).build()
+            String pending = ListRunsRequest.newBuilder().setPageSize(1).setState(RunState.RUN_STATE_SUCCEEDED).build()
                     .toString();
             assertFalse(pending.isEmpty());
-            String token2 = s.stub().listRuns(ListRunsRequest.newBuilder().setPageSize(1).setState(RunState.SUCCEEDED)
+            String token2 = s.stub().listRuns(ListRunsRequest.newBuilder().setPageSize(1).setState(RunState.RUN_STATE_SUCCEEDED)
                     .build()).getNextPageToken();
             assertStatus(Status.Code.INVALID_ARGUMENT, "page_token: issued for another state filter",
                     () -> s.stub().listRuns(ListRunsRequest.newBuilder().setPageToken(token2).build()));

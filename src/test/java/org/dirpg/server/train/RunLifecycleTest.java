@@ -3,6 +3,7 @@ package org.dirpg.server.train;
 import static org.dirpg.server.train.TrainerServer.deepSea;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Context;
@@ -43,7 +44,7 @@ class RunLifecycleTest {
             s.awaitUpdates(id, 5);
             Run answer = s.stub().stopRun(StopRunRequest.newBuilder().setRunId(id).build()).getRun();
             assertEquals(id, answer.getRunId());
-            Run stopped = s.awaitState(id, RunState.STOPPED);
+            Run stopped = s.awaitState(id, RunState.RUN_STATE_STOPPED);
             long done = stopped.getProgress().getUpdatesDone();
             assertTrue(done >= 5 && done < 100_000_000L);
             Thread.sleep(200);
@@ -52,7 +53,7 @@ class RunLifecycleTest {
             assertEquals(done, all.size(), "the stream of a stopped run completes after its last update");
             assertEquals(done - 1, all.get(all.size() - 1).getUpdate());
             // Stopping again changes nothing.
-            assertEquals(RunState.STOPPED,
+            assertEquals(RunState.RUN_STATE_STOPPED,
                     s.stub().stopRun(StopRunRequest.newBuilder().setRunId(id).build()).getRun().getState());
         }
     }
@@ -62,12 +63,12 @@ class RunLifecycleTest {
         try (TrainerServer s = new TrainerServer(1, dir)) {
             String busy = s.create(deepSea(100_000_000L, 1).build()).getRunId();
             String queued = s.create(deepSea(10, 2).build()).getRunId();
-            assertEquals(RunState.PENDING, s.get(queued).getState(), "one worker: the second run waits");
+            assertEquals(RunState.RUN_STATE_PENDING, s.get(queued).getState(), "one worker: the second run waits");
             s.stub().stopRun(StopRunRequest.newBuilder().setRunId(queued).build());
-            assertEquals(RunState.STOPPED, s.get(queued).getState());
+            assertEquals(RunState.RUN_STATE_STOPPED, s.get(queued).getState());
             assertEquals(List.of(), s.stream(queued, 0));
             s.stub().stopRun(StopRunRequest.newBuilder().setRunId(busy).build());
-            s.awaitState(busy, RunState.STOPPED);
+            s.awaitState(busy, RunState.RUN_STATE_STOPPED);
         }
     }
 
@@ -89,7 +90,7 @@ class RunLifecycleTest {
     @Test
     void eightConcurrentRunsFinishIndependentlyWithTheResultsOfRunningAlone() throws Exception {
         List<RunSpec> specs = new ArrayList<>();
-        Algorithm[] algorithms = {Algorithm.DIRPG, Algorithm.REINFORCE, Algorithm.CEM, Algorithm.REINFORCE_RTG};
+        Algorithm[] algorithms = {Algorithm.ALGORITHM_DIRPG, Algorithm.ALGORITHM_REINFORCE, Algorithm.ALGORITHM_CEM, Algorithm.ALGORITHM_REINFORCE_RTG};
         for (int i = 0; i < 8; i++) {
             // Runs 6 and 7 repeat runs 0 and 1 exactly: equal seeds must give equal runs, side by side.
             int k = i < 6 ? i : i - 6;
@@ -115,10 +116,20 @@ class RunLifecycleTest {
             }
             for (int i = 0; i < 8; i++) {
                 Run r = s.get(ids.get(i));
-                assertEquals(RunState.SUCCEEDED, r.getState(), "run " + i);
+                assertEquals(RunState.RUN_STATE_SUCCEEDED, r.getState(), "run " + i);
                 TrainSettings settings = RunSpecs.toSettings(specs.get(i));
                 Reference alone = Reference.of(settings);
                 assertEquals(alone.metrics(), streamed.get(i), "run " + i + " metrics equal the run alone");
+                boolean dirpg = specs.get(i).getAlgorithm() == Algorithm.ALGORITHM_DIRPG;
+                for (UpdateMetrics m : streamed.get(i)) {  // explicit presence: absent = not measured
+                    assertEquals(dirpg, m.hasDirReturn() && m.hasDOpt() && m.hasDDir() && m.hasCandidates(), "run " + i + ": " + m);
+                    assertFalse(!dirpg && (m.hasDirReturn() || m.hasDOpt() || m.hasDDir() || m.hasCandidates()
+                            || m.hasFirstImprovement()), "run " + i + ": " + m);
+                    assertTrue(m.hasGradientNorm(), "run " + i + ": a policy run has a gradient norm: " + m);
+                    if (dirpg) {  // eq. (10): no improvement on a_opt, a_dir = a_opt, a zero direction
+                        assertEquals(m.hasFirstImprovement(), m.getGradientNorm() > 0, "run " + i + ": " + m);
+                    }
+                }
                 double[] theta = Checkpoint.fromBytes(s.stub().saveCheckpoint(SaveCheckpointRequest.newBuilder()
                         .setRunId(ids.get(i)).build()).getCheckpoint().toByteArray()).parameters();
                 assertArrayEquals(alone.theta(), theta, "run " + i + " parameters equal the run alone");
@@ -154,7 +165,7 @@ class RunLifecycleTest {
             assertEquals(0, log.listenerCount(), "cancelled streams detach from the run");
             long before = s.get(id).getProgress().getUpdatesDone();
             s.awaitUpdates(id, before + 20);
-            assertEquals(RunState.RUNNING, s.get(id).getState(), "the run goes on after its watchers left");
+            assertEquals(RunState.RUN_STATE_RUNNING, s.get(id).getState(), "the run goes on after its watchers left");
             HealthCheckResponse health = HealthGrpc.newBlockingStub(s.channel)
                     .check(HealthCheckRequest.newBuilder().setService("").build());
             assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
@@ -165,7 +176,7 @@ class RunLifecycleTest {
                 assertEquals(7 + i, it.next().getMetrics().getUpdate());
             }
             s.stub().stopRun(StopRunRequest.newBuilder().setRunId(id).build());
-            long last = s.awaitState(id, RunState.STOPPED).getProgress().getUpdatesDone();
+            long last = s.awaitState(id, RunState.RUN_STATE_STOPPED).getProgress().getUpdatesDone();
             long n = 17;
             while (it.hasNext()) {
                 assertEquals(n++, it.next().getMetrics().getUpdate());

@@ -128,7 +128,7 @@ class TrainerFuzzTest {
             assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(s.channel)
                     .check(HealthCheckRequest.getDefaultInstance()).getStatus());
             String id = s.create(TrainerServer.deepSea(5, 1).build()).getRunId();
-            assertEquals(RunState.SUCCEEDED, s.awaitState(id, RunState.SUCCEEDED).getState());
+            assertEquals(RunState.RUN_STATE_SUCCEEDED, s.awaitState(id, RunState.RUN_STATE_SUCCEEDED).getState());
         }
     }
 }

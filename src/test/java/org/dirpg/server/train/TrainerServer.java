@@ -62,7 +62,7 @@ final class TrainerServer implements AutoCloseable {
     static RunSpec.Builder deepSea(long updates, long seed) {
         return RunSpec.newBuilder()
                 .setNativeEnvironment(NativeEnvironment.newBuilder().setEnvId(DeepSea.ID))
-                .setAlgorithm(Algorithm.DIRPG)
+                .setAlgorithm(Algorithm.ALGORITHM_DIRPG)
                 .setEpsilon(1.0)
                 .setBudget(20)
                 .setUpdates(updates)

@@ -49,8 +49,8 @@ class TrainerServiceTest {
     void streamsEveryUpdateInOrderUntilTheRunSucceeds() throws Exception {
         Run created = s.create(deepSea(40, 3).build());
         // 40 DeepSea updates take well under a millisecond: the run may already have finished when CreateRun answers.
-        assertTrue(created.getState() == RunState.PENDING || created.getState() == RunState.RUNNING
-                || created.getState() == RunState.SUCCEEDED, created.getState().toString());
+        assertTrue(created.getState() == RunState.RUN_STATE_PENDING || created.getState() == RunState.RUN_STATE_RUNNING
+                || created.getState() == RunState.RUN_STATE_SUCCEEDED, created.getState().toString());
         assertEquals(40, created.getProgress().getUpdatesTotal());
         assertEquals(1.0, created.getSpec().getEpsilon());
         assertEquals(30, created.getSpec().getRollouts(), "unset fields show their defaults");
@@ -67,7 +67,7 @@ class TrainerServiceTest {
             assertEquals(interactions, m.getInteractions());
         }
         Run done = s.get(created.getRunId());
-        assertEquals(RunState.SUCCEEDED, done.getState());
+        assertEquals(RunState.RUN_STATE_SUCCEEDED, done.getState());
         assertEquals(40, done.getProgress().getUpdatesDone());
         assertEquals(interactions, done.getProgress().getInteractions());
         assertEquals(all.get(39), done.getLatestMetrics());
@@ -93,17 +93,17 @@ class TrainerServiceTest {
         for (int i = 0; i < tail.size(); i++) {
             assertEquals(10 + i, tail.get(i).getUpdate());
         }
-        assertEquals(RunState.SUCCEEDED, s.get(id).getState());
+        assertEquals(RunState.RUN_STATE_SUCCEEDED, s.get(id).getState());
     }
 
     @Test
     void listRunsFiltersByState() throws Exception {
         String id = s.create(deepSea(5, 6).build()).getRunId();
-        s.awaitState(id, RunState.SUCCEEDED);
-        List<Run> succeeded = s.stub().listRuns(ListRunsRequest.newBuilder().setState(RunState.SUCCEEDED).build()).getRunsList();
+        s.awaitState(id, RunState.RUN_STATE_SUCCEEDED);
+        List<Run> succeeded = s.stub().listRuns(ListRunsRequest.newBuilder().setState(RunState.RUN_STATE_SUCCEEDED).build()).getRunsList();
         assertTrue(succeeded.stream().anyMatch(r -> r.getRunId().equals(id)));
-        assertTrue(succeeded.stream().allMatch(r -> r.getState() == RunState.SUCCEEDED));
-        List<Run> failed = s.stub().listRuns(ListRunsRequest.newBuilder().setState(RunState.FAILED).build()).getRunsList();
+        assertTrue(succeeded.stream().allMatch(r -> r.getState() == RunState.RUN_STATE_SUCCEEDED));
+        List<Run> failed = s.stub().listRuns(ListRunsRequest.newBuilder().setState(RunState.RUN_STATE_FAILED).build()).getRunsList();
         assertTrue(failed.stream().noneMatch(r -> r.getRunId().equals(id)));
     }
 
@@ -126,9 +126,9 @@ class TrainerServiceTest {
         assertInvalid("max_steps:", b -> b.setMaxSteps(0));
         assertInvalid("init_scale:", b -> b.setInitScale(-1));
         assertInvalid("checkpoint_interval:", b -> b.setCheckpointInterval(-1));
-        assertInvalid("algorithm: unknown value 42; expected one of DIRPG", b -> b.setAlgorithmValue(42));
-        assertInvalid("priority:", b -> b.setPriorityValue(9));
-        assertInvalid("algorithm: algorithm ucb-semi needs the SpanningTreeBandit-v0", b -> b.setAlgorithm(Algorithm.UCB_SEMI));
+        assertInvalid("algorithm: unknown value 42; expected one of ALGORITHM_DIRPG, ALGORITHM_REINFORCE,", b -> b.setAlgorithmValue(42));
+        assertInvalid("priority: unknown value 9; expected PRIORITY_GUMBEL or PRIORITY_ASTAR", b -> b.setPriorityValue(9));
+        assertInvalid("algorithm: algorithm ucb-semi needs the SpanningTreeBandit-v0", b -> b.setAlgorithm(Algorithm.ALGORITHM_UCB_SEMI));
         assertInvalid("policy:", b -> b.setPolicy("transformer"));
         assertInvalid("policy:", b -> b.setPolicy("conv"));
         assertInvalid("native_environment.env_id: unknown environment id 'Pong-v5'",
