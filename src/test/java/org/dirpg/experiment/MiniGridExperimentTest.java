@@ -1,0 +1,55 @@
+package org.dirpg.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import org.dirpg.train.ProgressSink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code experiment minigrid} at a tiny scale on the Java twin: every curve kind writes its rows, a finished curve is
+ * read back instead of rerun, and an interrupted curve (no {@code done} marker) is rerun to the same figures.
+ */
+class MiniGridExperimentTest {
+    private static final List<String> CURVES = List.of("dirpg-astar-0.2", "reinforce-rtg-no-baseline", "cem");
+
+    private static MiniGridSetup tiny() {
+        // 3 maps of budget 600, 1 seed, held-out evaluation every 2 maps on 4 maps, alphas as the quick scale
+        return new MiniGridSetup(3, 600, 1, 2, 4, 1_000_000, 2, new double[] {0.0, 0.2, 1.0}, List.of());
+    }
+
+    private static MiniGridExperiment.Outcome run(Path out) {
+        return MiniGridExperiment.run(tiny(), CURVES, 1, out, ProgressSink.NONE, line -> { });
+    }
+
+    @Test
+    void finishedCurvesAreReadBackAndInterruptedOnesRerunToTheSameFigures(@TempDir Path out) throws IOException {
+        MiniGridExperiment.Outcome first = run(out);
+        assertEquals(CURVES.size(), first.results().size());
+        List<String> training = Files.readAllLines(out.resolve("minigrid_training.csv"));
+        assertEquals(1 + CURVES.size() * 3, training.size(), "a header and 3 maps per curve");
+        for (String curve : CURVES) {
+            assertTrue(training.stream().anyMatch(l -> l.startsWith(curve + ",0,2,")), curve + " reached map 2");
+        }
+        List<String> eval = Files.readAllLines(out.resolve("minigrid_eval.csv"));
+        assertEquals(1 + CURVES.size() * 3, eval.size(), "held-out evaluations at maps 0, 2 and 3 per curve");
+
+        Path done = out.resolve("curves/cem/seed0/done");
+        FileTime finished = Files.getLastModifiedTime(out.resolve("curves/cem/seed0/metrics.csv"));
+        Files.delete(out.resolve("curves/dirpg-astar-0.2/seed0/done")); // as if killed before the marker
+        MiniGridExperiment.Outcome second = run(out);
+        assertTrue(Files.exists(done));
+        assertEquals(finished, Files.getLastModifiedTime(out.resolve("curves/cem/seed0/metrics.csv")),
+                "a finished curve is not rerun");
+        assertTrue(Files.exists(out.resolve("curves/dirpg-astar-0.2/seed0/done")), "the interrupted curve finished");
+        assertEquals(training, Files.readAllLines(out.resolve("minigrid_training.csv")), "same seed, same figures");
+        assertEquals(eval, Files.readAllLines(out.resolve("minigrid_eval.csv")));
+        assertEquals(first.summary(), second.summary());
+    }
+}
