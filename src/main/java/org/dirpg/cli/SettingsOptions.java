@@ -114,7 +114,7 @@ public final class SettingsOptions {
                 .searchesInFlight(searchesInFlight)
                 .expansionsPerRound(expansionsPerRound)
                 .heuristic(parseHeuristic(heuristic))
-                .reinforceBaseline(!noBaseline)
+                .reinforceNoBaseline(noBaseline)
                 .maxSteps(maxSteps)
                 .build();
     }

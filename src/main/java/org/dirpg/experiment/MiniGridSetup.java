@@ -77,7 +77,7 @@ public record MiniGridSetup(int maps, long budget, int seeds, int evalEvery, int
         out.add(new Curve("reinforce", base.toBuilder().algorithm(Algorithm.REINFORCE).build()));
         // the authors' reinforce.py: rewards-to-go without a baseline (why their REINFORCE curve is low)
         out.add(new Curve("reinforce-rtg-no-baseline",
-                base.toBuilder().algorithm(Algorithm.REINFORCE_RTG).reinforceBaseline(false).build()));
+                base.toBuilder().algorithm(Algorithm.REINFORCE_RTG).reinforceNoBaseline(true).build()));
         out.add(new Curve("cem", base.toBuilder().algorithm(Algorithm.CEM).build()));
         return out;
     }

@@ -32,7 +32,7 @@ public record TrainSettings(
         int searchesInFlight,
         int expansionsPerRound,
         Heuristic heuristic,
-        boolean reinforceBaseline) {
+        boolean reinforceNoBaseline) {
 
     public TrainSettings {
         if (envId == null || envId.isBlank()) {
@@ -109,7 +109,7 @@ public record TrainSettings(
         b.searchesInFlight = searchesInFlight;
         b.expansionsPerRound = expansionsPerRound;
         b.heuristic = heuristic;
-        b.reinforceBaseline = reinforceBaseline;
+        b.reinforceNoBaseline = reinforceNoBaseline;
         return b;
     }
 
@@ -158,10 +158,11 @@ public record TrainSettings(
         /** DirPG: the U of the A* priority (pruning always uses the valid bound); default the valid bound. */
         private Heuristic heuristic = Heuristic.VALID_BOUND;
         /**
-         * REINFORCE: subtract the leave-one-out baseline (true, the default) or use the plain returns (false, as the
-         * authors' {@code reinforce.py}, whose baseline lines are commented out).
+         * REINFORCE: use the plain returns without the leave-one-out baseline (true, as the authors'
+         * {@code reinforce.py}, whose baseline lines are commented out); default false. Named so that a checkpoint
+         * written before the option existed (the field absent, read as false) keeps the baseline.
          */
-        private boolean reinforceBaseline = true;
+        private boolean reinforceNoBaseline = false;
 
         public Builder envId(String v) { envId = v; return this; }
         public Builder envOptions(Map<String, String> v) { envOptions = new LinkedHashMap<>(v); return this; }
@@ -184,12 +185,12 @@ public record TrainSettings(
         public Builder searchesInFlight(int v) { searchesInFlight = v; return this; }
         public Builder expansionsPerRound(int v) { expansionsPerRound = v; return this; }
         public Builder heuristic(Heuristic v) { heuristic = v; return this; }
-        public Builder reinforceBaseline(boolean v) { reinforceBaseline = v; return this; }
+        public Builder reinforceNoBaseline(boolean v) { reinforceNoBaseline = v; return this; }
 
         public TrainSettings build() {
             return new TrainSettings(envId, envOptions, remoteEndpoints, algorithm, epsilon, priority, alpha, budget,
                     earlyStop, prune, updates, learningRate, seed, rollouts, elites, maxSteps, policy, initScale,
-                    searchesInFlight, expansionsPerRound, heuristic, reinforceBaseline);
+                    searchesInFlight, expansionsPerRound, heuristic, reinforceNoBaseline);
         }
     }
 }
