@@ -163,6 +163,7 @@ final class MiniGridReport {
             b.append(String.format("| %s | %,.0f | %s | %s | %.0f%% |%n", e.getKey(), inter, estimate(sampled),
                     estimate(greedy), 100 * mean(goal)));
         }
+        equalInteractions(setup, byCurve, b);
         if (!frozen.isEmpty()) {
             b.append(String.format("%nFig. 3c, the alpha = 0.2 policy frozen after %,d interactions, %d maps per priority:%n%n",
                     setup.frozenAt(), setup.frozenMaps()));
@@ -173,6 +174,45 @@ final class MiniGridReport {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Fig. 3a's comparison at equal cost: the held-out sampled return of each curve where it reached 1/9, 2/9, 3/9 and
+     * 9/9 of the paper's interactions per curve (maps x budget), linearly interpolated between its evaluations; "-"
+     * where a seed stopped before that many interactions.
+     */
+    private static void equalInteractions(MiniGridSetup setup, Map<String, List<MiniGridCurveRun.Result>> byCurve,
+                                          StringBuilder b) {
+        double total = (double) setup.maps() * setup.budget();
+        double[] at = {total / 9, 2 * total / 9, 3 * total / 9, total};
+        b.append("\nHeld-out return (sampled, mean over seeds +- SE) at equal interactions:\n\n| curve |");
+        for (double x : at) {
+            b.append(String.format(" %,.0f |", x));
+        }
+        b.append("\n| ---").append(" | ---".repeat(at.length)).append(" |\n");
+        for (Map.Entry<String, List<MiniGridCurveRun.Result>> e : byCurve.entrySet()) {
+            b.append("| ").append(e.getKey()).append(" |");
+            for (double x : at) {
+                double[] ys = e.getValue().stream().mapToDouble(r -> interpolate(r.evals(), x)).toArray();
+                b.append(' ').append(java.util.Arrays.stream(ys).allMatch(Double::isFinite) ? estimate(ys) : "-")
+                        .append(" |");
+            }
+            b.append('\n');
+        }
+    }
+
+    /** The sampled held-out return (column 2) at {@code x} interactions (column 1); NaN beyond the last evaluation. */
+    static double interpolate(List<double[]> evals, double x) {
+        for (int i = 0; i + 1 < evals.size(); i++) {
+            double x0 = evals.get(i)[1];
+            double x1 = evals.get(i + 1)[1];
+            if (x >= x0 && x <= x1) {
+                double y0 = evals.get(i)[2];
+                double y1 = evals.get(i + 1)[2];
+                return x1 == x0 ? y1 : y0 + (y1 - y0) * (x - x0) / (x1 - x0);
+            }
+        }
+        return Double.NaN;
     }
 
     private static String estimate(double[] xs) {

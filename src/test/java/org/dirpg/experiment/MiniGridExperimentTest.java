@@ -51,5 +51,15 @@ class MiniGridExperimentTest {
         assertEquals(training, Files.readAllLines(out.resolve("minigrid_training.csv")), "same seed, same figures");
         assertEquals(eval, Files.readAllLines(out.resolve("minigrid_eval.csv")));
         assertEquals(first.summary(), second.summary());
+        assertTrue(first.summary().contains("at equal interactions"), first.summary());
+    }
+
+    @Test
+    void heldOutReturnIsInterpolatedBetweenEvaluationsAndMissingBeyondTheLast() {
+        List<double[]> evals = List.of(new double[] {0, 0, 10}, new double[] {100, 1000, 30}, new double[] {200, 1500, 40});
+        assertEquals(20.0, MiniGridReport.interpolate(evals, 500), 1e-12);
+        assertEquals(40.0, MiniGridReport.interpolate(evals, 1500), 1e-12);
+        assertEquals(36.0, MiniGridReport.interpolate(evals, 1300), 1e-12);
+        assertTrue(Double.isNaN(MiniGridReport.interpolate(evals, 1501)));
     }
 }
