@@ -390,13 +390,14 @@ final class HostedRun implements Runnable {
     }
 
     /** Act with the newest parameter snapshot on a private copy of the policy. */
-    ActResponse act(List<Observation> observations, boolean greedy, long seed) {
+    ActResponse act(List<Observation> observations, boolean greedy, long seed,
+                    org.dirpg.env.remote.RemoteOptions remote) {
         NonFinite.checkObservations(observations);
         PolicyActor a;
         PolicyActor.Snapshot s;
         synchronized (this) {
             if (actor == null) {
-                actor = live != null ? actorOf(live.env()) : dormantActor();
+                actor = live != null ? actorOf(live.env()) : dormantActor(remote);
             }
             a = actor;
             s = snapshot;
@@ -413,12 +414,12 @@ final class HostedRun implements Runnable {
     }
 
     /** A dormant run acts with its newest checkpoint; building the policy needs the environment's spec once. */
-    private PolicyActor dormantActor() {
+    private PolicyActor dormantActor(org.dirpg.env.remote.RemoteOptions remote) {
         Checkpoint c = newestCheckpoint().checkpoint();
         if (c.parameters() == null || settings == null) {
             throw new IllegalStateException("run " + id + " has no policy to act with");
         }
-        Environment env = TrainerFactory.environment(settings);
+        Environment env = TrainerFactory.environment(settings, remote);
         try {
             snapshot = new PolicyActor.Snapshot(c.parameters(), c.updatesDone());
             return new PolicyActor(TrainerFactory.policy(settings, env), env.spec());

@@ -253,6 +253,12 @@ public final class RunManager {
         }
     }
 
+    /** Act of the run the request names (a dormant remote run connects with this server's remote options). */
+    org.dirpg.proto.train.v1.ActResponse act(org.dirpg.proto.train.v1.ActRequest request, Identity who) {
+        return checkedForAct(request, who).act(request.getObservationsList(), request.getGreedy(), request.getSeed(),
+                remote);
+    }
+
     /** The run an Act request names, once the request is within the limits. */
     HostedRun checkedForAct(org.dirpg.proto.train.v1.ActRequest request, Identity who) {
         if (request.getObservationsCount() > limits.maxActObservations()) {
