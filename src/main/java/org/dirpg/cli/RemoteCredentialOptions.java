@@ -32,6 +32,10 @@ public final class RemoteCredentialOptions {
     RemoteCredentials toCredentials() throws IOException {
         String token = null;
         if (tokenFile != null) {
+            if (!java.nio.file.Files.isReadable(tokenFile)) {
+                throw new IllegalArgumentException("--remote-token-file: no readable file at " + tokenFile
+                        + "; it should hold the env servers' bearer token");
+            }
             try {
                 token = RemoteCredentials.readToken(tokenFile);
             } catch (IOException e) {

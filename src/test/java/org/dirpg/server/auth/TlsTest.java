@@ -139,6 +139,41 @@ class TlsTest {
             anonymous.shutdownNow();
             server.stop();
         }
+        // --admin-cn: bob's certificate may see and stop every run.
+        DirpgServer admin = tcp(new ServerTls(certs.serverCert(), certs.serverKey(), certs.ca())).dataDir(data.resolve("admin"))
+                .workers(1).clientCertificates(List.of("bob")).start();
+        ManagedChannel alice2 = channel(admin.port(), trusting("alice"));
+        ManagedChannel bob2 = channel(admin.port(), trusting("bob"));
+        try {
+            String id = stub(alice2).createRun(CreateRunRequest.newBuilder().setSpec(deepSea(3)).build()).getRun().getRunId();
+            assertEquals("alice", stub(bob2).getRun(GetRunRequest.newBuilder().setRunId(id).build()).getRun().getOwner());
+        } finally {
+            alice2.shutdownNow();
+            bob2.shutdownNow();
+            admin.stop();
+        }
+    }
+
+    @Test
+    void theTrainCommandReachesATlsFleetWithATokenFromAFile() throws Exception {
+        DirpgServer fleet = tcp(new ServerTls(certs.serverCert(), certs.serverKey(), null)).dataDir(data.resolve("fleet"))
+                .workers(1).tokens(Tokens.parse("trainer " + FLEET_TOKEN + "\n", "test")).start();
+        Path tokenFile = data.resolve("fleet.token");
+        java.nio.file.Files.writeString(tokenFile, FLEET_TOKEN + "\n");
+        try {
+            String[] common = {"train", "--remote", "localhost:" + fleet.port(), "--env", DeepSea.ID, "-n", "2",
+                    "--budget", "10", "--no-progress", "--out", data.resolve("out").toString(), "--remote-ca",
+                    certs.ca().toString()};
+            String[] withToken = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                    java.util.stream.Stream.of("--remote-token-file", tokenFile.toString())).toArray(String[]::new);
+            assertEquals(0, org.dirpg.cli.Main.run(withToken));
+            assertTrue(java.nio.file.Files.readString(data.resolve("out").resolve("metrics.csv")).lines().count() >= 3);
+            String[] missing = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                    java.util.stream.Stream.of("--remote-token-file", data.resolve("nope").toString())).toArray(String[]::new);
+            assertEquals(2, org.dirpg.cli.Main.run(missing), "a missing token file is a usage error");
+        } finally {
+            fleet.stop();
+        }
     }
 
     @Test
