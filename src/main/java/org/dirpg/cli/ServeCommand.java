@@ -82,6 +82,10 @@ public final class ServeCommand implements Callable<Integer> {
                     + "Default: a random key, so tokens only work on this process.")
     Path tokenKeyFile;
 
+    @Option(names = "--max-batch-items", defaultValue = "4096",
+            description = "Items one StepBatch of the environment service may hold (default: ${DEFAULT-VALUE}).")
+    int maxBatchItems;
+
     @Option(names = "--max-message-bytes", defaultValue = "16777216",
             description = "Largest request the server accepts (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
@@ -111,7 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .limits(limits.toLimits())
                 .remoteOptions(org.dirpg.env.remote.RemoteOptions.defaults().withRetryBudget(remoteRetryBudget)
                         .withCredentials(remoteCredentials.toCredentials()))
-                .maxMessageBytes(maxMessageBytes);
+                .maxMessageBytes(maxMessageBytes)
+                .maxBatchItems(maxBatchItems);
         if (tokenKeyFile != null) {
             builder.tokenKey(DirpgServer.readTokenKey(tokenKeyFile));
         }

@@ -85,6 +85,8 @@ public final class DirpgServer {
         private byte[] tokenKey;
         /** Seeds the environment service's resets that come without a seed; default 0. */
         private long envSeed;
+        /** Items one StepBatch of the environment service may hold; default 4096. */
+        private int maxBatchItems = EnvironmentServiceImpl.DEFAULT_MAX_BATCH_ITEMS;
 
         private Builder(ServerBuilder<?> transport) {
             this.transport = transport;
@@ -156,6 +158,14 @@ public final class DirpgServer {
             return this;
         }
 
+        public Builder maxBatchItems(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("--max-batch-items: must be at least 1, got " + v);
+            }
+            maxBatchItems = v;
+            return this;
+        }
+
         public Builder envSeed(long v) {
             envSeed = v;
             return this;
@@ -172,7 +182,7 @@ public final class DirpgServer {
             transport.maxInboundMessageSize(maxMessageBytes)
                     .addService(MalformedRequests.guard(new TrainerServiceImpl(runs)))
                     .addService(MalformedRequests.guard(new EnvironmentServiceImpl(nativeEnvironments(),
-                            tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed)))
+                            tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed, maxBatchItems)))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance());
             Server server = transport.build().start();
