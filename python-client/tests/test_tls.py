@@ -86,6 +86,9 @@ def test_beyond_loopback_tls_and_authentication_are_required(certs):
         ServerTls.load(str(certs / "server.crt"), None)
     with pytest.raises(ValueError, match="holds no PEM 'PRIVATE KEY' block"):
         ServerTls.load(str(certs / "server.crt"), str(certs / "server.crt"))
+    mismatched = ServerTls.load(str(certs / "alice.crt"), str(certs / "server.key"))
+    with pytest.raises(OSError, match="gRPC refused the certificate and key; check that --tls-key is the private key"):
+        EnvServer({}, port=0, tls=mismatched)
     bad = subprocess.run([sys.executable, "-m", "dirpg.envserver", "--env", "CartPole-v1", "--host", "0.0.0.0",
                           "--port", "0"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1, bad.stderr

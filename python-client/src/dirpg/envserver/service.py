@@ -173,9 +173,15 @@ class EnvServer:
             else:
                 self.port = self._server.add_secure_port(f"{host}:{port}", tls.credentials())
         except RuntimeError as e:  # grpcio raises RuntimeError when no address could be bound
-            raise OSError(f"cannot listen on {host}:{port} ({e})") from None
+            self.port = 0
+            reason = str(e)
+        else:
+            reason = ""
         if self.port == 0:
-            raise OSError(f"cannot listen on {host}:{port}")
+            if tls is not None:  # grpcio reports unusable TLS files as a failed bind
+                raise OSError(f"cannot serve TLS on {host}:{port}: gRPC refused the certificate and key; check that "
+                              f"--tls-key is the private key of --tls-cert and that both are valid PEM")
+            raise OSError(f"cannot listen on {host}:{port}" + (f" ({reason})" if reason else ""))
 
     @property
     def address(self) -> str:

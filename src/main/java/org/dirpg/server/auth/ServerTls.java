@@ -6,6 +6,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.InputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 
 /**
  * The TLS files of a server: its certificate chain and private key, and optionally the CA whose client certificates
@@ -22,7 +35,10 @@ public record ServerTls(Path certChain, Path key, Path clientCa) {
         pem("--tls-key", key, "PRIVATE KEY");
         if (clientCa != null) {
             pem("--tls-client-ca", clientCa, "CERTIFICATE");
+            certificates("--tls-client-ca", clientCa);
         }
+        X509Certificate leaf = certificates("--tls-cert", certChain).get(0);
+        requireMatch(leaf, privateKey(key), certChain, key);
     }
 
     /** Whether clients must present a certificate signed by {@link #clientCa}. */
@@ -41,6 +57,78 @@ public record ServerTls(Path certChain, Path key, Path clientCa) {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("--tls-cert/--tls-key: cannot use " + certChain + " and " + key + ": "
                     + e.getMessage() + "; expected a PEM certificate chain and its PEM PKCS#8 private key", e);
+        }
+    }
+
+    private static List<X509Certificate> certificates(String option, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            List<X509Certificate> out = new ArrayList<>();
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                out.add((X509Certificate) c);
+            }
+            if (out.isEmpty()) {
+                throw new CertificateException("no certificate in it");
+            }
+            return out;
+        } catch (IOException | CertificateException | RuntimeException e) {
+            throw new IllegalArgumentException(option + ": " + file + " holds no valid PEM X.509 certificate ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private static PrivateKey privateKey(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--tls-key: cannot read " + file + " (" + e.getMessage() + ")");
+        }
+        int from = text.indexOf("-----BEGIN PRIVATE KEY-----");
+        int to = text.indexOf("-----END PRIVATE KEY-----");
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.substring(from + 27, to));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--tls-key: " + file + " holds a damaged PEM block (" + e.getMessage() + ")");
+        }
+        for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException e) {
+                // Try the next algorithm.
+            }
+        }
+        throw new IllegalArgumentException("--tls-key: " + file + " is not an EC, RSA or Ed25519 PKCS#8 private key");
+    }
+
+    /** Refuses a key that is not the private key of {@code leaf} (a TLS handshake would fail on every call). */
+    private static void requireMatch(X509Certificate leaf, PrivateKey key, Path certFile, Path keyFile) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return;
+        }
+        boolean match;
+        try {
+            byte[] probe = "dirpg tls key check".getBytes(StandardCharsets.US_ASCII);
+            Signature sign = Signature.getInstance(algorithm);
+            sign.initSign(key);
+            sign.update(probe);
+            byte[] sig = sign.sign();
+            Signature verify = Signature.getInstance(algorithm);
+            verify.initVerify(leaf.getPublicKey());
+            verify.update(probe);
+            match = verify.verify(sig);
+        } catch (GeneralSecurityException e) {
+            match = false;
+        }
+        if (!match) {
+            throw new IllegalArgumentException("--tls-key: " + keyFile + " is not the private key of the certificate in "
+                    + certFile + " (" + leaf.getSubjectX500Principal().getName() + "); give the key it was issued for");
         }
     }
 

@@ -231,5 +231,15 @@ class TlsTest {
                 () -> new ServerTls(certs.serverCert(), certs.serverCert(), null));
         assertTrue(pkcs1.getMessage().startsWith("--tls-key: " + certs.serverCert() + " holds no PEM 'PRIVATE KEY' block"),
                 pkcs1.getMessage());
+        IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+                () -> new ServerTls(certs.cert("alice"), certs.serverKey(), null));
+        assertEquals("--tls-key: " + certs.serverKey() + " is not the private key of the certificate in "
+                + certs.cert("alice") + " (CN=alice); give the key it was issued for", mismatch.getMessage());
+        Path damaged = certDir.resolve("damaged.crt");
+        java.nio.file.Files.writeString(damaged, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new ServerTls(damaged, certs.serverKey(), null));
+        assertTrue(bad.getMessage().startsWith("--tls-cert: " + damaged + " holds no valid PEM X.509 certificate"),
+                bad.getMessage());
     }
 }
