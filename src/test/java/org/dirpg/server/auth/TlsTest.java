@@ -196,6 +196,16 @@ class TlsTest {
             IllegalStateException noToken = assertThrows(IllegalStateException.class, () -> RemoteEnvironment.connect(
                     DeepSea.ID, endpoint, once.withCredentials(new RemoteCredentials(certs.ca(), null, null, null))));
             assertTrue(noToken.getMessage().contains("UNAUTHENTICATED"), noToken.getMessage());
+            // The standalone Java env server, beyond loopback with TLS and a token.
+            org.dirpg.server.env.EnvironmentServer standalone = org.dirpg.server.env.EnvironmentServer.start(
+                    new org.dirpg.server.env.EnvironmentServiceImpl(List.of(new DeepSea()), 1), "0.0.0.0", 0, 1 << 20,
+                    new ServerTls(certs.serverCert(), certs.serverKey(), null), fleetTokens);
+            try (RemoteEnvironment env = RemoteEnvironment.connect(DeepSea.ID,
+                    EndpointList.parse("localhost:" + standalone.port()), withToken)) {
+                assertEquals(2, env.spec().numActions());
+            } finally {
+                standalone.stop();
+            }
 
             RunSpec remote = deepSea(3).toBuilder().setRemoteEnvironment(org.dirpg.proto.train.v1.RemoteEnvironment
                     .newBuilder().setEnvId(DeepSea.ID).addEndpoints("localhost:" + fleet.port())).build();
