@@ -134,9 +134,9 @@ def test_trainer_client_gym_env_and_cli_over_mutual_tls(java_mtls, certs, tmp_pa
     token_file = tmp_path / "token"
     token_file.write_text("carol-token-0123456789\n")
 
-    def cli(*args):
+    def cli(*args, **env):
         return subprocess.run([sys.executable, "-m", "dirpg.cli", *args], capture_output=True, text=True, timeout=60,
-                              env={"PATH": "/usr/bin:/bin"})
+                              env={"PATH": "/usr/bin:/bin", **env})
 
     mine = cli("runs", "list", "--address", address, "--ca-file", str(certs / "ca.crt"),
                "--cert-file", str(certs / "alice.crt"), "--key-file", str(certs / "alice.key"))
@@ -145,6 +145,10 @@ def test_trainer_client_gym_env_and_cli_over_mutual_tls(java_mtls, certs, tmp_pa
                 "--cert-file", str(certs / "bob.crt"), "--key-file", str(certs / "bob.key"),
                 "--token-file", str(token_file))
     assert carol.returncode == 1 and "PERMISSION_DENIED" in carol.stderr, carol.stderr
+    wrong = cli("runs", "list", "--address", address, "--ca-file", str(certs / "ca.crt"), "--cert-file",
+                str(certs / "bob.crt"), "--key-file", str(certs / "bob.key"),
+                DIRPG_TOKEN="wrong-token-0123456789")  # a token from the environment is sent, and checked first
+    assert wrong.returncode == 1 and "UNAUTHENTICATED" in wrong.stderr, wrong.stderr
     plain = cli("runs", "list", "--address", address)
     assert plain.returncode == 1 and "give --ca-file" in plain.stderr, plain.stderr
     alice.close()
