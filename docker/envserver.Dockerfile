@@ -16,7 +16,9 @@ USER dirpg
 EXPOSE 50061
 # The fleet's token key arrives as the compose secret /run/secrets/token_key (see docker-compose.yml).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "/opt/dirpg/healthcheck.py", "127.0.0.1:50061", "dirpg.env.v1.EnvironmentService"]
+    CMD ["python", "/opt/dirpg/healthcheck.py", "127.0.0.1:50061", "dirpg.env.v1.EnvironmentService", \
+         "--ca-file", "/run/secrets/tls_ca"]
 ENTRYPOINT ["python", "-m", "dirpg.envserver"]
 CMD ["--env", "MiniGrid-MultiRoom-N6-v0", "--paper-reward", "--host", "0.0.0.0", "--port", "50061", \
-     "--token-key-file", "/run/secrets/token_key"]
+     "--token-key-file", "/run/secrets/token_key", "--tls-cert", "/run/secrets/tls_cert", \
+     "--tls-key", "/run/secrets/tls_key", "--bearer-token-file", "/run/secrets/fleet_token"]

@@ -22,11 +22,15 @@ WORKDIR /opt/dirpg
 COPY --from=build /src/target/dirpg.jar ./dirpg.jar
 COPY --from=build /src/target/lib/ ./lib/
 # The server writes its checkpoints under its working directory, so the runtime user owns it.
-RUN useradd --system --uid 10001 dirpg && chown dirpg /opt/dirpg
+# /data: the run store and checkpoints (compose mounts the volume trainer-data there; a fresh named volume takes
+# this directory's owner).
+RUN useradd --system --uid 10001 dirpg && chown dirpg /opt/dirpg && mkdir /data && chown dirpg /data
 USER dirpg
 ENV OMP_NUM_THREADS=1
 EXPOSE 50051
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["/opt/health/bin/python", "/opt/health/healthcheck.py", "127.0.0.1:50051"]
+    CMD ["/opt/health/bin/python", "/opt/health/healthcheck.py", "127.0.0.1:50051", "--ca-file", "/run/secrets/tls_ca"]
 ENTRYPOINT ["java", "-jar", "/opt/dirpg/dirpg.jar"]
-CMD ["serve", "--host", "0.0.0.0", "--port", "50051"]
+# Beyond loopback the server requires TLS and tokens: mount them as these secrets (see docker-compose.yml).
+CMD ["serve", "--host", "0.0.0.0", "--port", "50051", "--data-dir", "/data", "--tokens-file", "/run/secrets/trainer_tokens", \
+     "--tls-cert", "/run/secrets/tls_cert", "--tls-key", "/run/secrets/tls_key"]

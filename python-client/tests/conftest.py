@@ -67,3 +67,31 @@ def paper_server():
     server = serve([ServedEnvironment(MULTIROOM, key=KEY, paper_reward_variant=True, actions=[0, 1, 2, 5])])
     yield server
     server.stop(grace=None)
+
+
+class SlowEnv(NanRewardEnv):
+    """Test-only env whose every step takes 50 ms (in C-free Python sleep: a batch of n items holds a worker for
+    n x 50 ms), for saturating a server's worker pool."""
+
+    def step(self, action):
+        import time
+        time.sleep(0.05)
+        return np.zeros(2, np.float32), 0.0, False, False, {}
+
+
+gym.register("DirpgTest/Slow-v0", entry_point=SlowEnv)
+
+
+@pytest.fixture(scope="session")
+def certs(tmp_path_factory):
+    """A throwaway CA, a server certificate for localhost/127.0.0.1 and client certificates alice and bob, made by
+    scripts/make-certs.sh (openssl) at test time."""
+    import shutil
+    import subprocess
+    from dirpg.launch import repo_root
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: the TLS tests need it to make certificates")
+    d = tmp_path_factory.mktemp("certs")
+    subprocess.run(["bash", str(repo_root() / "scripts" / "make-certs.sh"), str(d)], check=True,
+                   capture_output=True, timeout=60)
+    return d

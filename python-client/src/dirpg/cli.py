@@ -5,9 +5,12 @@
     dirpg-py runs create --address HOST:PORT --env DeepSea-v0 --set budget=100 --set updates=50 [--endpoints A,B]
     dirpg-py runs list|watch|stop|act ...
 
-``--address`` defaults to $DIRPG_ADDRESS. Output is one JSON object per line: enum values by short name
-("SUCCEEDED", "DIRPG"), infinities and NaN as the strings "Infinity", "-Infinity", "NaN" (as proto3 JSON writes
-them), null for a value that is absent (e.g. a metric the run's algorithm does not measure). A failed call prints one line to
+``--address`` defaults to $DIRPG_ADDRESS. A server with TLS or tokens: ``--ca-file PEM`` (TLS, trusting that CA),
+``--cert-file``/``--key-file`` (mutual TLS), and the bearer token from ``--token-file FILE`` or $DIRPG_TOKEN (never
+as a command-line value, which any local user could read in the process list). Output is one JSON object per line:
+enum values by short name ("SUCCEEDED", "DIRPG"), infinities and NaN as the strings "Infinity", "-Infinity", "NaN" (as
+proto3 JSON writes them), null for a value that is absent (e.g. a metric the run's algorithm does not measure). A
+failed call prints one line to
 stderr (the server's status code and message, or what is wrong with the address) and exits with status 1; a bad
 command line exits with 2. ``--verbose`` shows the stack trace of an unexpected failure.
 """
@@ -87,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
 
     def addressed(parser):
         parser.add_argument("--address", default=None, help="server host:port (default $DIRPG_ADDRESS)")
+        parser.add_argument("--token-file", default=None, metavar="FILE",
+                            help="file holding the bearer token (default $DIRPG_TOKEN_FILE, or the token in $DIRPG_TOKEN)")
+        parser.add_argument("--ca-file", default=None, metavar="PEM",
+                            help="CA certificate of the server: connect over TLS (default $DIRPG_CA_FILE)")
+        parser.add_argument("--cert-file", default=None, metavar="PEM",
+                            help="client certificate for mutual TLS (with --key-file; default $DIRPG_CERT_FILE)")
+        parser.add_argument("--key-file", default=None, metavar="PEM",
+                            help="private key of --cert-file (default $DIRPG_KEY_FILE)")
         # SUPPRESS: given before the command it stays set; a subparser's default would reset it.
         parser.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
                             help="show the stack trace of an unexpected failure")
@@ -144,11 +155,11 @@ def _run(args) -> None:
     if args.command == "envs":
         from dirpg.gym_env import list_environments
         from dirpg.trainer_client import environment_to_dict
-        for d in list_environments(args.address):
+        for d in list_environments(args.address, credentials=args.credentials):
             _print(environment_to_dict(d))
         return
     from dirpg.trainer_client import TrainerClient, build_spec, spec_to_dict
-    with TrainerClient(args.address) as client:
+    with TrainerClient(args.address, credentials=args.credentials) as client:
         if args.action == "create":
             settings = dict(args.set)
             if args.resume is not None:
@@ -183,9 +194,9 @@ def _run(args) -> None:
             _print(client.act(args.run_id, args.obs, greedy=args.greedy, seed=args.seed))
 
 
-def _reachable(address: str, timeout: float = 1.0) -> bool:
+def _reachable(address: str, credentials, timeout: float = 1.0) -> bool:
     """Whether a gRPC connection to ``address`` comes up (tells "nothing there" from a server's UNAVAILABLE)."""
-    with grpc.insecure_channel(address) as channel:
+    with credentials.channel(address) as channel:
         try:
             grpc.channel_ready_future(channel).result(timeout=timeout)
             return True
@@ -193,12 +204,14 @@ def _reachable(address: str, timeout: float = 1.0) -> bool:
             return False
 
 
-def _failure(e: DirpgError | RemoteEnvError, address: str) -> str:
+def _failure(e: DirpgError | RemoteEnvError, address: str, credentials) -> str:
     """The one line for a failed call. UNAVAILABLE may come from the server itself (an env server behind a
     trainer is down), so "no server answers" is said only when no connection to ``address`` comes up."""
-    if e.code == grpc.StatusCode.UNAVAILABLE and not _reachable(address):
+    if e.code == grpc.StatusCode.UNAVAILABLE and not _reachable(address, credentials):
+        tls = ("; if it serves TLS give --ca-file (and --cert-file/--key-file for mutual TLS), if not, omit them"
+               if credentials.tls else "; if it serves TLS give --ca-file")
         return (f"no DirPG server answers at {address} ({e}); give the HOST:PORT of a running server "
-                f"(java -jar target/dirpg.jar serve, or python -m dirpg.envserver)")
+                f"(java -jar target/dirpg.jar serve, or python -m dirpg.envserver){tls}")
     return str(e)
 
 
@@ -214,10 +227,15 @@ def main(argv: list[str] | None = None) -> int:
     args.address = args.address or os.environ.get("DIRPG_ADDRESS")
     if not args.address:
         parser.error("no server address: give HOST:PORT with --address (or after 'envs'), or set $DIRPG_ADDRESS")
+    from dirpg.credentials import Credentials
+    try:
+        args.credentials = Credentials.load(None, args.token_file, args.ca_file, args.cert_file, args.key_file)
+    except ValueError as e:
+        parser.error(str(e))
     try:
         _run(args)
     except (DirpgError, RemoteEnvError) as e:
-        print(f"dirpg-py: {' '.join(_failure(e, args.address).split())}", file=sys.stderr)
+        print(f"dirpg-py: {' '.join(_failure(e, args.address, args.credentials).split())}", file=sys.stderr)
         return 1
     except (TypeError, ValueError) as e:  # settings the client rejects before calling the server
         print(f"dirpg-py: {' '.join(str(e).split())}", file=sys.stderr)

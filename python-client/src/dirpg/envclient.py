@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import grpc
 import numpy as np
 
+from dirpg.credentials import Credentials
 from dirpg.env.v1 import environment_pb2 as pb
 from dirpg.env.v1 import environment_pb2_grpc as pb_grpc
 from dirpg.envserver.service import MAX_MESSAGE_BYTES
@@ -67,10 +68,13 @@ def _bound(view: pb.StateView, field: str) -> float | None:
 
 
 class RemoteEnv:
-    """One environment of an env server at ``address`` ("host:port")."""
+    """One environment of an env server at ``address`` ("host:port"), called with ``credentials`` (TLS and a
+    bearer token; default ``Credentials.load()``: from the environment variables, plaintext without a CA)."""
 
-    def __init__(self, address: str, env_id: str, timeout: float = 30.0):
-        self._channel = grpc.insecure_channel(address, options=[
+    def __init__(self, address: str, env_id: str, timeout: float = 30.0, credentials: Credentials | None = None):
+        self.credentials = credentials or Credentials.load()
+        self._metadata = self.credentials.metadata
+        self._channel = self.credentials.channel(address, options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)])
         self._stub = pb_grpc.EnvironmentServiceStub(self._channel)
@@ -81,7 +85,7 @@ class RemoteEnv:
 
     def _call(self, method, request):
         try:
-            return method(request, timeout=self._timeout)
+            return method(request, timeout=self._timeout, metadata=self._metadata)
         except grpc.RpcError as e:
             raise RemoteEnvError(e.code(), e.details()) from None
 

@@ -39,6 +39,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from dirpg.credentials import Credentials
 from dirpg.env.v1 import environment_pb2 as pb
 from dirpg.env.v1 import environment_pb2_grpc as pb_grpc
 from dirpg.envclient import RemoteEnv, RemoteEnvError, State
@@ -85,12 +86,16 @@ def observation_space(specs) -> spaces.Space:
     return spaces.Dict(OrderedDict((s.name, _box(s)) for s in specs))
 
 
-def list_environments(address: str, timeout: float = 30.0) -> list[pb.EnvironmentDescription]:
-    """The environments the server at ``address`` serves (ListEnvironments); errors raise RemoteEnvError."""
-    with grpc.insecure_channel(address, options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)]) as ch:
+def list_environments(address: str, timeout: float = 30.0,
+                      credentials: Credentials | None = None) -> list[pb.EnvironmentDescription]:
+    """The environments the server at ``address`` serves (ListEnvironments); errors raise RemoteEnvError.
+    ``credentials`` default to ``Credentials.load()`` (the environment variables of dirpg.credentials)."""
+    credentials = credentials or Credentials.load()
+    with credentials.channel(address, options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)]) as ch:
         try:
             response = pb_grpc.EnvironmentServiceStub(ch).ListEnvironments(pb.ListEnvironmentsRequest(),
-                                                                            timeout=timeout)
+                                                                            timeout=timeout,
+                                                                            metadata=credentials.metadata)
         except grpc.RpcError as e:
             raise RemoteEnvError(e.code(), e.details()) from None
     return list(response.environments)
@@ -125,7 +130,9 @@ class DirpgEnv(gym.Env):
     ## Arguments
     ``env_id`` (the served id, e.g. "DeepSea-v0"), ``address`` ("host:port"; default ``$DIRPG_ADDRESS``),
     ``timeout`` (seconds per call), ``illegal_action`` ("raise" or "terminate", see the module docs),
-    ``render_mode`` (only None: nothing is rendered).
+    ``render_mode`` (only None: nothing is rendered); credentials for a server with TLS or bearer tokens:
+    ``token`` / ``token_file``, ``ca_file``, ``cert_file`` and ``key_file`` (mutual TLS), or a ready
+    ``credentials`` (``dirpg.credentials.Credentials``); unset parts come from $DIRPG_TOKEN, $DIRPG_CA_FILE, ....
 
     Info (reset and step): ``legal_actions`` (int8 mask), ``state_token`` (bytes), and
     ``return_to_go_upper_bound`` when the environment provides bounds.
@@ -134,7 +141,9 @@ class DirpgEnv(gym.Env):
     metadata = {"render_modes": []}
 
     def __init__(self, env_id: str, address: str | None = None, timeout: float = 30.0,
-                 illegal_action: str = "raise", render_mode: str | None = None):
+                 illegal_action: str = "raise", render_mode: str | None = None, *, token: str | None = None,
+                 token_file: str | None = None, ca_file: str | None = None, cert_file: str | None = None,
+                 key_file: str | None = None, credentials: Credentials | None = None):
         if illegal_action not in ILLEGAL_ACTION_MODES:
             raise ValueError(f"illegal_action must be one of {ILLEGAL_ACTION_MODES}, got {illegal_action!r}")
         self.illegal_action = illegal_action
@@ -146,7 +155,8 @@ class DirpgEnv(gym.Env):
             raise ValueError(f"DirpgEnv renders nothing; render_mode must be None, got {render_mode!r}")
         self.render_mode = None
         self.address = address
-        self._remote = RemoteEnv(address, env_id, timeout=timeout)
+        credentials = credentials or Credentials.load(token, token_file, ca_file, cert_file, key_file)
+        self._remote = RemoteEnv(address, env_id, timeout=timeout, credentials=credentials)
         self.description = self._remote.description
         self.observation_space = observation_space(self.description.observation)
         self.action_space = spaces.Discrete(self.description.num_actions)
@@ -249,9 +259,10 @@ def register(env_id: str, address: str | None = None) -> str:
     return gid
 
 
-def register_served(address: str) -> list[str]:
-    """Registers every environment the server at ``address`` lists; returns the Gymnasium ids."""
-    return [register(d.env_id, address) for d in list_environments(address)]
+def register_served(address: str, credentials: Credentials | None = None) -> list[str]:
+    """Registers every environment the server at ``address`` lists; returns the Gymnasium ids. (Credentials for
+    ``gymnasium.make`` are its keyword arguments, e.g. ``make(id, ca_file=..., token_file=...)``.)"""
+    return [register(d.env_id, address) for d in list_environments(address, credentials=credentials)]
 
 
 for _env_id in JAVA_NATIVE_ENVS:

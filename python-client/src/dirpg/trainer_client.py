@@ -13,14 +13,13 @@ update's metrics for the whole run.
 
 from __future__ import annotations
 
-import os
-
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import grpc
 import numpy as np
 
+from dirpg.credentials import Credentials
 from dirpg.env.v1 import environment_pb2 as env_pb
 from dirpg.errors import error_from_rpc
 from dirpg.train.v1 import trainer_pb2 as pb
@@ -228,16 +227,22 @@ def _legal_mask(mask) -> int | None:
 
 class TrainerClient:
     """The trainer server at ``address`` ("host:port" or any gRPC target); ``timeout`` bounds each unary call.
-    ``token`` (default: the environment variable DIRPG_TOKEN) is sent as ``authorization: Bearer TOKEN`` on every
-    call, for servers started with --tokens-file."""
 
-    def __init__(self, address: str, timeout: float = 30.0, token: str | None = None):
+    Credentials (see ``dirpg.credentials``): ``token`` (default: ``$DIRPG_TOKEN``, or the file ``token_file`` /
+    ``$DIRPG_TOKEN_FILE``) is sent as ``authorization: Bearer TOKEN`` on every call, for servers started with
+    --tokens-file; ``ca_file`` (default ``$DIRPG_CA_FILE``) makes the channel TLS, trusting that CA (a server
+    started with --tls-cert); ``cert_file`` and ``key_file`` add a client certificate for mutual TLS (a server
+    started with --tls-client-ca, where the certificate's CN owns the runs). Or pass a ready ``credentials``."""
+
+    def __init__(self, address: str, timeout: float = 30.0, token: str | None = None, *,
+                 token_file: str | None = None, ca_file: str | None = None, cert_file: str | None = None,
+                 key_file: str | None = None, credentials: Credentials | None = None):
         self.address = address
-        self._channel = grpc.insecure_channel(address)
+        self.credentials = credentials or Credentials.load(token, token_file, ca_file, cert_file, key_file)
+        self._channel = self.credentials.channel(address)
         self._stub = pb_grpc.TrainerServiceStub(self._channel)
         self._timeout = timeout
-        token = token if token is not None else os.environ.get("DIRPG_TOKEN")
-        self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
+        self._metadata = self.credentials.metadata
 
     def _call(self, method, request):
         try:

@@ -16,7 +16,8 @@ import signal
 import secrets
 import sys
 
-from dirpg.envserver.service import EnvServer
+from dirpg.envserver.security import BEARER_TOKEN_ENV_VAR, ServerTls, check_bind, configured_bearer_token
+from dirpg.envserver.service import DEFAULT_MAX_BATCH_ITEMS, DEFAULT_MAX_REQUEST_BYTES, EnvServer
 from dirpg.served_env import SNAPSHOT_MODES, ServedEnvironment
 from dirpg.tokens import KEY_ENV_VAR, RANDOM_KEY_WARNING, configured_key
 
@@ -60,13 +61,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--token-key-file", default=None,
                    help=f"file holding the fleet's token key (else ${KEY_ENV_VAR}, else a random per-process key)")
     p.add_argument("--seed", type=int, default=None, help="seeds the episode seeds picked for resets without one")
-    p.add_argument("--workers", type=int, default=4, help="gRPC worker threads")
+    p.add_argument("--workers", type=int, default=4, help="gRPC worker threads (health checks have their own)")
+    p.add_argument("--max-batch-items", type=int, default=DEFAULT_MAX_BATCH_ITEMS,
+                   help="most items one StepBatch may hold (default %(default)s); more is INVALID_ARGUMENT")
+    p.add_argument("--max-request-bytes", type=int, default=DEFAULT_MAX_REQUEST_BYTES,
+                   help="largest request accepted (default %(default)s); more is RESOURCE_EXHAUSTED")
+    p.add_argument("--tls-cert", default=None, metavar="PEM", help="certificate chain: serve over TLS (with "
+                   "--tls-key); required with authentication unless --host is loopback")
+    p.add_argument("--tls-key", default=None, metavar="PEM", help="private key of --tls-cert")
+    p.add_argument("--tls-client-ca", default=None, metavar="PEM",
+                   help="require client certificates signed by this CA (mutual TLS)")
+    p.add_argument("--bearer-token-file", default=None, metavar="FILE",
+                   help=f"file holding the bearer token every call but health must carry (else "
+                        f"${BEARER_TOKEN_ENV_VAR}; never on the command line)")
     p.add_argument("--verbose", action="store_true", help="show the stack trace of a failed start")
     return p.parse_args(argv)
 
 
 def _start(args: argparse.Namespace) -> EnvServer:
     """Loads the key, makes every env and binds the port; each step raises with a message naming the problem."""
+    tls = ServerTls.load(args.tls_cert, args.tls_key, args.tls_client_ca)
+    bearer_token = configured_bearer_token(args.bearer_token_file)
+    check_bind(args.host, tls is not None, bearer_token is not None or (tls is not None and tls.mutual))
     key = configured_key(args.token_key_file)
     token_key = key if key is not None else secrets.token_bytes(32)  # one random key for all served envs
     envs = {}
@@ -74,7 +90,9 @@ def _start(args: argparse.Namespace) -> EnvServer:
         envs[env_id] = ServedEnvironment(env_id, env_kwargs=args.env_kwargs, paper_reward_variant=args.paper_reward,
                                          actions=args.actions, key=token_key,
                                          snapshot=args.snapshot)
-    server = EnvServer(envs, host=args.host, port=args.port, seed=args.seed, max_workers=args.workers).start()
+    server = EnvServer(envs, host=args.host, port=args.port, seed=args.seed, max_workers=args.workers, tls=tls,
+                       bearer_token=bearer_token,
+                       max_batch_items=args.max_batch_items, max_request_bytes=args.max_request_bytes).start()
     if key is None:  # warned only once serving, so a failed start prints its error alone
         logging.getLogger(__name__).warning(RANDOM_KEY_WARNING)
     return server
@@ -100,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    print(server.notice, file=sys.stderr, flush=True)
     print(f"dirpg envserver listening on {server.address}", flush=True)
     server.wait()
     return 0

@@ -20,19 +20,34 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from dirpg.env.v1 import environment_pb2 as pb
 from dirpg.env.v1 import environment_pb2_grpc as pb_grpc
+from dirpg.envserver.security import (BearerTokenInterceptor, HealthOutsideThePool, ParseInside, ServerTls,
+                                     check_bind, notice)
 from dirpg.served_env import EnvironmentFault, IllegalActionError, ServedEnvironment
 from dirpg.tokens import InvalidTokenError
 
 log = logging.getLogger(__name__)
 SERVICE_NAME = "dirpg.env.v1.EnvironmentService"
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+"""What clients accept (responses of big batches); the server's own receive limit is ``max_message_bytes``."""
+DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_BATCH_ITEMS = 4096
+HEALTH_THREADS = 2
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    """``text`` shortened for an error message (a huge id must not blow the status header up)."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
     """Serves ``envs`` (env id -> ServedEnvironment); ``seed`` seeds the picks of unset reset seeds."""
 
-    def __init__(self, envs: dict[str, ServedEnvironment], seed: int | None = None):
+    def __init__(self, envs: dict[str, ServedEnvironment], seed: int | None = None,
+                 max_batch_items: int = DEFAULT_MAX_BATCH_ITEMS):
+        if max_batch_items < 1:
+            raise ValueError(f"--max-batch-items must be at least 1, got {max_batch_items}")
         self._envs = envs
+        self._max_batch_items = max_batch_items
         self._seed_rng = np.random.default_rng(seed)
         self._seed_lock = threading.Lock()
 
@@ -40,7 +55,7 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
         env = self._envs.get(env_id)
         if env is None:
             context.abort(grpc.StatusCode.NOT_FOUND,
-                          f"env '{env_id}' is not served here; served: {sorted(self._envs)}")
+                          f"env '{_cut(env_id)}' is not served here; served: {sorted(self._envs)}")
         return env
 
     def ListEnvironments(self, request, context):
@@ -62,20 +77,24 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
         try:
             return pb.ResetEnvironmentResponse(state=env.reset(seed, options))
         except EnvironmentFault as e:
-            context.abort(grpc.StatusCode.INTERNAL, str(e))
+            context.abort(grpc.StatusCode.INTERNAL, _cut(str(e), 300))
         except (TypeError, ValueError) as e:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"env '{env.env_id}' rejected the reset: {e}")
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"env '{env.env_id}' rejected the reset: {_cut(str(e), 300)}")
 
     def StepBatch(self, request, context):
         env = self._env(request.env_id, context)
+        if len(request.items) > self._max_batch_items:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"items: at most {self._max_batch_items} per StepBatch on this server (--max-batch-items), "
+                          f"got {len(request.items)}; split the batch")
         results = []
         for i, item in enumerate(request.items):
             try:
                 results.append(env.step(item.state_token, item.action))
             except (InvalidTokenError, IllegalActionError) as e:
-                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"item {i}: {e}")
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"item {i}: {_cut(str(e), 300)}")
             except EnvironmentFault as e:
-                context.abort(grpc.StatusCode.INTERNAL, f"item {i}: {e}")
+                context.abort(grpc.StatusCode.INTERNAL, f"item {i}: {_cut(str(e), 300)}")
         return pb.StepBatchResponse(results=results)
 
 
@@ -114,28 +133,55 @@ def check_port_free(host: str, port: int) -> None:
 class EnvServer:
     """A gRPC server with the EnvironmentService and the health service (SERVING once started).
 
+    ``tls`` serves over TLS (mutual TLS when it has a client CA); ``bearer_token`` requires that token on every
+    call but health; beyond loopback both TLS and authentication are required (``security.check_bind``).
+    Health checks run on their own threads, outside the ``max_workers`` pool; a StepBatch of more than
+    ``max_batch_items`` items and a request over ``max_request_bytes`` are refused.
+
     Call order: ``start()`` (binds; ``port`` is then the bound port), ``wait()`` or ``stop(grace)``.
     A busy ``port`` raises PortInUseError; an address gRPC cannot bind raises OSError naming it.
     """
 
     def __init__(self, envs: dict[str, ServedEnvironment], host: str = "127.0.0.1", port: int = 0,
-                 seed: int | None = None, max_workers: int = 4):
+                 seed: int | None = None, max_workers: int = 4, tls: ServerTls | None = None,
+                 bearer_token: str | None = None, max_batch_items: int = DEFAULT_MAX_BATCH_ITEMS,
+                 max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES):
+        check_bind(host, tls is not None, bearer_token is not None or (tls is not None and tls.mutual))
+        if max_request_bytes < 1024:
+            raise ValueError(f"--max-request-bytes must be at least 1024, got {max_request_bytes}")
+        self._health_pool = futures.ThreadPoolExecutor(max_workers=HEALTH_THREADS, thread_name_prefix="dirpg-health")
+        interceptors = [HealthOutsideThePool(self._health_pool), ParseInside(SERVICE_NAME)]
+        if bearer_token is not None:
+            interceptors.insert(0, BearerTokenInterceptor(bearer_token))
         self._server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dirpg-env"),
-            options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            interceptors=interceptors,
+            options=[("grpc.max_receive_message_length", max_request_bytes),
                      ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
                      ("grpc.so_reuseport", 0)])  # never share a port with another server: see check_port_free
-        pb_grpc.add_EnvironmentServiceServicer_to_server(EnvironmentServicer(envs, seed), self._server)
+        pb_grpc.add_EnvironmentServiceServicer_to_server(EnvironmentServicer(envs, seed, max_batch_items),
+                                                         self._server)
         self._health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         self.host = host
+        self.tls = tls
+        self.notice = notice(host, tls, bearer_token is not None)
         check_port_free(host, port)
         try:
-            self.port = self._server.add_insecure_port(f"{host}:{port}")
+            if tls is None:
+                self.port = self._server.add_insecure_port(f"{host}:{port}")
+            else:
+                self.port = self._server.add_secure_port(f"{host}:{port}", tls.credentials())
         except RuntimeError as e:  # grpcio raises RuntimeError when no address could be bound
-            raise OSError(f"cannot listen on {host}:{port} ({e})") from None
+            self.port = 0
+            reason = str(e)
+        else:
+            reason = ""
         if self.port == 0:
-            raise OSError(f"cannot listen on {host}:{port}")
+            if tls is not None:  # grpcio reports unusable TLS files as a failed bind
+                raise OSError(f"cannot serve TLS on {host}:{port}: gRPC refused the certificate and key; check that "
+                              f"--tls-key is the private key of --tls-cert and that both are valid PEM")
+            raise OSError(f"cannot listen on {host}:{port}" + (f" ({reason})" if reason else ""))
 
     @property
     def address(self) -> str:
@@ -150,6 +196,7 @@ class EnvServer:
     def stop(self, grace: float | None = 2.0) -> None:
         self._health.enter_graceful_shutdown()
         self._server.stop(grace).wait()
+        self._health_pool.shutdown(wait=False)
 
     def wait(self) -> None:
         self._server.wait_for_termination()

@@ -39,6 +39,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--env", description = "Environment id, replacing the checkpoint's.")
     String env;
 
+    @picocli.CommandLine.Mixin
+    RemoteCredentialOptions remoteCredentials;
+
     @Option(names = "--greedy", description = "Take the most probable action instead of sampling.")
     boolean greedy;
 
@@ -68,7 +71,8 @@ public final class EvalCommand implements Callable<Integer> {
             b.envOptions(envId.startsWith(MultiRoomEnvironment.PREFIX) ? s.envOptions() : java.util.Map.of());
         }
         s = b.build();
-        try (Environment environment = TrainerFactory.environment(s)) {
+        try (Environment environment = TrainerFactory.environment(s,
+                org.dirpg.env.remote.RemoteOptions.defaults().withCredentials(remoteCredentials.toCredentials()))) {
             Policy policy = TrainerFactory.policy(s, environment);
             policy.setParameters(ck.parameters());
             Evaluation e = Evaluation.run(environment, policy, episodes, seed, greedy, maxSteps);

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dirpg.server.DirpgServer;
+import org.dirpg.server.auth.BindPolicy;
+import org.dirpg.server.auth.ServerTls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,8 +46,26 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--tokens-file",
             description = "Bearer tokens the server accepts, one 'NAME TOKEN [admin]' per line (or the same text in "
-                    + "the environment variable DIRPG_TOKENS). Required unless --host is a loopback address.")
+                    + "the environment variable DIRPG_TOKENS). Beyond loopback this or --tls-client-ca is required.")
     Path tokensFile;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain: serve over TLS (with --tls-key). Required "
+            + "unless --host is a loopback address.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM PKCS#8 private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", description = "PEM CA certificates: require client certificates signed by them "
+            + "(mutual TLS); a caller without a token is identified by its certificate's subject CN.")
+    Path tlsClientCa;
+
+    @Option(names = "--admin-cn", split = ",", description = "Client certificate CNs that are admins (see and control "
+            + "every run); repeatable or comma-separated.")
+    java.util.List<String> adminCns = new java.util.ArrayList<>();
+
+    @picocli.CommandLine.Mixin
+    RemoteCredentialOptions remoteCredentials;
 
     @Option(names = "--remote-allow", split = ",",
             description = "Remote environment endpoints runs may name: host:port, host:* or a full target such as "
@@ -62,6 +82,10 @@ public final class ServeCommand implements Callable<Integer> {
                     + "Default: a random key, so tokens only work on this process.")
     Path tokenKeyFile;
 
+    @Option(names = "--max-batch-items", defaultValue = "4096",
+            description = "Items one StepBatch of the environment service may hold (default: ${DEFAULT-VALUE}).")
+    int maxBatchItems;
+
     @Option(names = "--max-message-bytes", defaultValue = "16777216",
             description = "Largest request the server accepts (default: ${DEFAULT-VALUE}).")
     int maxMessageBytes;
@@ -71,14 +95,28 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port: must be in [0, 65535], got " + port);
         }
-        DirpgServer.Builder builder = DirpgServer.builder(
-                        NettyServerBuilder.forAddress(new InetSocketAddress(host, port), InsecureServerCredentials.create()))
+        ServerTls tls = null;
+        if (tlsCert != null || tlsKey != null || tlsClientCa != null) {
+            if (tlsCert == null || tlsKey == null) {
+                throw new IllegalArgumentException((tlsCert == null ? "--tls-cert" : "--tls-key")
+                        + ": required with " + (tlsCert == null ? "--tls-key" : "--tls-cert")
+                        + (tlsClientCa != null ? " and --tls-client-ca" : "") + " (TLS needs the certificate and its key)");
+            }
+            tls = new ServerTls(tlsCert, tlsKey, tlsClientCa);
+        }
+        if (!adminCns.isEmpty() && (tls == null || !tls.mutual())) {
+            throw new IllegalArgumentException("--admin-cn: names client certificates, so it needs --tls-client-ca");
+        }
+        DirpgServer.Builder builder = DirpgServer.builder(NettyServerBuilder.forAddress(new InetSocketAddress(host, port),
+                        tls != null ? tls.credentials() : InsecureServerCredentials.create()))
                 .workers(workers)
                 .dataDir(dataDir)
                 .checkpointDir(checkpointDir)
                 .limits(limits.toLimits())
-                .remoteOptions(org.dirpg.env.remote.RemoteOptions.defaults().withRetryBudget(remoteRetryBudget))
-                .maxMessageBytes(maxMessageBytes);
+                .remoteOptions(org.dirpg.env.remote.RemoteOptions.defaults().withRetryBudget(remoteRetryBudget)
+                        .withCredentials(remoteCredentials.toCredentials()))
+                .maxMessageBytes(maxMessageBytes)
+                .maxBatchItems(maxBatchItems);
         if (tokenKeyFile != null) {
             builder.tokenKey(DirpgServer.readTokenKey(tokenKeyFile));
         }
@@ -88,12 +126,12 @@ public final class ServeCommand implements Callable<Integer> {
         } else if (System.getenv("DIRPG_TOKENS") != null) {
             tokens = org.dirpg.server.auth.Tokens.parse(System.getenv("DIRPG_TOKENS"), "DIRPG_TOKENS");
         }
-        boolean loopback = java.net.InetAddress.getByName(host).isLoopbackAddress();
-        if (tokens == null && !loopback) {
-            throw new IllegalArgumentException("--host " + host + ": refusing to serve beyond loopback without "
-                    + "authentication; give --tokens-file (or DIRPG_TOKENS), or bind 127.0.0.1");
-        }
+        boolean mutual = tls != null && tls.mutual();
+        BindPolicy.check(host, tls != null, tokens != null || mutual);
         builder.tokens(tokens).allowList(new org.dirpg.server.auth.EndpointAllowList(remoteAllow));
+        if (mutual) {
+            builder.clientCertificates(adminCns);
+        }
         DirpgServer server;
         try {
             server = builder.start();
@@ -101,9 +139,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw bindFailure(e);
         }
         // After the bind, so that a failure to start stays the one line on stderr.
-        System.err.println(tokens == null
-                ? "dirpg server: authentication off, plaintext (allowed because " + host + " is loopback)"
-                : "dirpg server: bearer-token authentication on; plaintext transport (terminate TLS in front of it)");
+        System.err.println(BindPolicy.notice("dirpg server", host, tls != null, mutual, tokens != null));
         server.installShutdownHook();
         System.out.println("dirpg server listening on " + host + ":" + server.port());
         System.out.flush();

@@ -27,6 +27,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory for metrics.csv and metrics.jsonl. Default: runs/<algo>-<env>-seed<seed>.")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    RemoteCredentialOptions remoteCredentials;
+
     @Option(names = "--json", description = "Print only a one-line JSON summary at the end.")
     boolean json;
 
@@ -37,7 +40,8 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws java.io.IOException {
         TrainSettings settings = options.settings();
         Path dir = out != null ? out : Path.of("runs", settings.algorithm().cliName() + "-" + settings.envId() + "-seed" + settings.seed());
-        try (Environment env = TrainerFactory.environment(settings)) {
+        try (Environment env = TrainerFactory.environment(settings,
+                org.dirpg.env.remote.RemoteOptions.defaults().withCredentials(remoteCredentials.toCredentials()))) {
             Policy policy = settings.algorithm().name().startsWith("UCB") ? null : TrainerFactory.policy(settings, env);
             Trainer trainer = TrainerFactory.trainer(settings, env, policy);
             RunSummary summary;

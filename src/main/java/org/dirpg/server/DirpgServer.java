@@ -20,7 +20,7 @@ import org.dirpg.proto.train.v1.TrainerServiceGrpc;
 import org.dirpg.server.env.EnvironmentServiceImpl;
 import org.dirpg.server.env.StateTokens;
 import org.dirpg.env.remote.RemoteOptions;
-import org.dirpg.server.auth.BearerAuthInterceptor;
+import org.dirpg.server.auth.AuthInterceptor;
 import org.dirpg.server.auth.EndpointAllowList;
 import org.dirpg.server.auth.Tokens;
 import org.dirpg.server.train.RunManager;
@@ -66,8 +66,15 @@ public final class DirpgServer {
         private Path checkpointDir;
         /** What one request may ask for. */
         private ServerLimits limits = ServerLimits.defaults();
-        /** Accepted bearer tokens; default null = no authentication (serve allows that on loopback only). */
+        /** Accepted bearer tokens; default null = none (serve allows no authentication on loopback only). */
         private Tokens tokens;
+        /**
+         * Whether a verified client certificate (mutual TLS, configured on the transport) identifies its caller by
+         * its subject CN; default false.
+         */
+        private boolean clientCertificates;
+        /** Certificate CNs that are admins; default none. */
+        private java.util.Set<String> adminNames = java.util.Set.of();
         /** Remote environment endpoints runs may name; default loopback host:port only. */
         private EndpointAllowList allowList = new EndpointAllowList(List.of());
         /** How runs call remote environment fleets; default {@link RemoteOptions#defaults()} (60 s retry budget). */
@@ -78,6 +85,8 @@ public final class DirpgServer {
         private byte[] tokenKey;
         /** Seeds the environment service's resets that come without a seed; default 0. */
         private long envSeed;
+        /** Items one StepBatch of the environment service may hold; default 4096. */
+        private int maxBatchItems = EnvironmentServiceImpl.DEFAULT_MAX_BATCH_ITEMS;
 
         private Builder(ServerBuilder<?> transport) {
             this.transport = transport;
@@ -103,6 +112,16 @@ public final class DirpgServer {
 
         public Builder tokens(Tokens v) {
             tokens = v;
+            return this;
+        }
+
+        /**
+         * Identify callers without a token by their client certificate's subject CN ({@code adminNames} are admins).
+         * The transport must require client certificates (mutual TLS, {@link org.dirpg.server.auth.ServerTls}).
+         */
+        public Builder clientCertificates(java.util.Collection<String> adminNames) {
+            clientCertificates = true;
+            this.adminNames = java.util.Set.copyOf(adminNames);
             return this;
         }
 
@@ -139,6 +158,14 @@ public final class DirpgServer {
             return this;
         }
 
+        public Builder maxBatchItems(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("--max-batch-items: must be at least 1, got " + v);
+            }
+            maxBatchItems = v;
+            return this;
+        }
+
         public Builder envSeed(long v) {
             envSeed = v;
             return this;
@@ -149,13 +176,13 @@ public final class DirpgServer {
             RunManager runs = new RunManager(workers, dataDir,
                     checkpointDir != null ? checkpointDir : dataDir.resolve("checkpoints"), limits, remote, allowList);
             HealthStatusManager health = new HealthStatusManager();
-            if (tokens != null) {
-                transport.intercept(new BearerAuthInterceptor(tokens));
+            if (tokens != null || clientCertificates) {
+                transport.intercept(new AuthInterceptor(tokens, clientCertificates, adminNames));
             }
             transport.maxInboundMessageSize(maxMessageBytes)
                     .addService(MalformedRequests.guard(new TrainerServiceImpl(runs)))
                     .addService(MalformedRequests.guard(new EnvironmentServiceImpl(nativeEnvironments(),
-                            tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed)))
+                            tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed, maxBatchItems)))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance());
             Server server = transport.build().start();

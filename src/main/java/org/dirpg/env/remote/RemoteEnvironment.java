@@ -1,7 +1,6 @@
 package org.dirpg.env.remote;
 
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,8 @@ public final class RemoteEnvironment implements Environment {
     private final int observationWireBytes;
 
     /**
-     * A client over plaintext channels to {@code endpoints}, which it owns.
+     * A client over channels to {@code endpoints}, which it owns, with {@link RemoteOptions#credentials()} (TLS and a
+     * bearer token, or plaintext).
      *
      * @throws IllegalArgumentException when no endpoint serves {@code envId}
      * @throws RemoteUnavailableException when no endpoint answers
@@ -56,7 +56,8 @@ public final class RemoteEnvironment implements Environment {
     public static RemoteEnvironment connect(String envId, EndpointList endpoints, RemoteOptions options) {
         List<ManagedChannel> channels = new ArrayList<>();
         for (EndpointList.Endpoint e : endpoints.endpoints()) {
-            channels.add(Grpc.newChannelBuilderForAddress(e.host(), e.port(), InsecureChannelCredentials.create())
+            channels.add(Grpc.newChannelBuilderForAddress(e.host(), e.port(), options.credentials().channelCredentials())
+                    .intercept(options.credentials().interceptors())
                     .maxInboundMessageSize(options.maxMessageBytes())
                     .build());
         }
@@ -74,7 +75,8 @@ public final class RemoteEnvironment implements Environment {
         List<ManagedChannel> channels = new ArrayList<>();
         for (String a : addresses) {
             if (a.contains("://")) {
-                channels.add(Grpc.newChannelBuilder(a.strip(), InsecureChannelCredentials.create())
+                channels.add(Grpc.newChannelBuilder(a.strip(), options.credentials().channelCredentials())
+                        .intercept(options.credentials().interceptors())
                         .defaultLoadBalancingPolicy("round_robin")
                         .maxInboundMessageSize(options.maxMessageBytes())
                         .build());
@@ -84,7 +86,9 @@ public final class RemoteEnvironment implements Environment {
         }
         if (!plain.isEmpty()) {
             for (EndpointList.Endpoint e : EndpointList.parse(String.join(",", plain)).endpoints()) {
-                channels.add(Grpc.newChannelBuilderForAddress(e.host(), e.port(), InsecureChannelCredentials.create())
+                channels.add(Grpc.newChannelBuilderForAddress(e.host(), e.port(),
+                                options.credentials().channelCredentials())
+                        .intercept(options.credentials().interceptors())
                         .maxInboundMessageSize(options.maxMessageBytes())
                         .build());
             }

@@ -13,8 +13,11 @@ import java.time.Duration;
  * @param retryBudget     how long a reset or step keeps trying after a failed round, with exponential backoff and
  *                        jitter between rounds, so that a fleet restarting for a few seconds does not fail a run;
  *                        zero = one round only
+ * @param credentials     TLS trust, client certificate and bearer token for the servers; default
+ *                        {@link RemoteCredentials#NONE}
  */
-public record RemoteOptions(Duration deadline, int maxAttempts, int maxMessageBytes, Duration retryBudget) {
+public record RemoteOptions(Duration deadline, int maxAttempts, int maxMessageBytes, Duration retryBudget,
+                            RemoteCredentials credentials) {
     /** gRPC's default inbound limit. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -31,6 +34,14 @@ public record RemoteOptions(Duration deadline, int maxAttempts, int maxMessageBy
         if (retryBudget == null || retryBudget.isNegative()) {
             throw new IllegalArgumentException("retryBudget must be >= 0, got " + retryBudget);
         }
+        if (credentials == null) {
+            credentials = RemoteCredentials.NONE;
+        }
+    }
+
+    /** Options without credentials (plaintext, no token). */
+    public RemoteOptions(Duration deadline, int maxAttempts, int maxMessageBytes, Duration retryBudget) {
+        this(deadline, maxAttempts, maxMessageBytes, retryBudget, RemoteCredentials.NONE);
     }
 
     /** 10 s deadlines, 4 attempts per round, 4 MiB messages, 60 s of retries. */
@@ -39,18 +50,22 @@ public record RemoteOptions(Duration deadline, int maxAttempts, int maxMessageBy
     }
 
     public RemoteOptions withDeadline(Duration d) {
-        return new RemoteOptions(d, maxAttempts, maxMessageBytes, retryBudget);
+        return new RemoteOptions(d, maxAttempts, maxMessageBytes, retryBudget, credentials);
     }
 
     public RemoteOptions withMaxAttempts(int n) {
-        return new RemoteOptions(deadline, n, maxMessageBytes, retryBudget);
+        return new RemoteOptions(deadline, n, maxMessageBytes, retryBudget, credentials);
     }
 
     public RemoteOptions withMaxMessageBytes(int n) {
-        return new RemoteOptions(deadline, maxAttempts, n, retryBudget);
+        return new RemoteOptions(deadline, maxAttempts, n, retryBudget, credentials);
     }
 
     public RemoteOptions withRetryBudget(Duration d) {
-        return new RemoteOptions(deadline, maxAttempts, maxMessageBytes, d);
+        return new RemoteOptions(deadline, maxAttempts, maxMessageBytes, d, credentials);
+    }
+
+    public RemoteOptions withCredentials(RemoteCredentials c) {
+        return new RemoteOptions(deadline, maxAttempts, maxMessageBytes, retryBudget, c);
     }
 }

@@ -6,12 +6,16 @@ import java.util.List;
 /**
  * Splits a step batch into consecutive chunks whose request and (estimated) response both fit a message-size limit,
  * so a large batch is sent as several calls instead of being rejected. An item too large for any chunk goes alone.
+ * A chunk also holds at most {@link #MAX_ITEMS} items, below the items-per-call cap env servers enforce (the Python
+ * server's default is 4096).
  */
 final class StepBatchSplitter {
     /** Bytes of framing per item beyond its token: tags, lengths, the action, flags, reward and legal mask. */
     static final int ITEM_OVERHEAD = 64;
     /** Bytes of framing per message: the env id and tags. */
     static final int MESSAGE_OVERHEAD = 256;
+    /** Items per call at most. */
+    static final int MAX_ITEMS = 1024;
 
     private StepBatchSplitter() {
     }
@@ -33,7 +37,7 @@ final class StepBatchSplitter {
         for (int i = 0; i < tokenBytes.length; i++) {
             // the response item (next token + observation) dominates the request item (token + action)
             long item = tokenBytes[i] + 2L * ITEM_OVERHEAD + observationBytes;
-            if (i > from && response + item > budget) {
+            if (i > from && (response + item > budget || i - from >= MAX_ITEMS)) {
                 out.add(new int[] {from, i});
                 from = i;
                 response = 0;

@@ -9,6 +9,10 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import org.dirpg.server.auth.AuthInterceptor;
+import org.dirpg.server.auth.BindPolicy;
+import org.dirpg.server.auth.ServerTls;
+import org.dirpg.server.auth.Tokens;
 
 /**
  * A gRPC server around one {@link EnvironmentServiceImpl}, with the standard health service set to SERVING once
@@ -35,9 +39,26 @@ public final class EnvironmentServer implements AutoCloseable {
      */
     public static EnvironmentServer start(EnvironmentServiceImpl service, int port, int maxMessageBytes)
             throws IOException {
+        return start(service, InetAddress.getLoopbackAddress().getHostAddress(), port, maxMessageBytes, null, null);
+    }
+
+    /**
+     * Starts serving {@code service} on {@code host:port} over TLS when {@code tls} is given (mutual TLS when it names
+     * a client CA: a client certificate is then required) and with bearer tokens checked on every call but health
+     * when {@code tokens} is given. Beyond loopback both are required ({@link BindPolicy}).
+     *
+     * @throws IllegalArgumentException naming what is missing when a non-loopback host lacks TLS or tokens
+     */
+    public static EnvironmentServer start(EnvironmentServiceImpl service, String host, int port, int maxMessageBytes,
+                                          ServerTls tls, Tokens tokens) throws IOException {
+        BindPolicy.check(host, tls != null, tokens != null || (tls != null && tls.mutual()));
         HealthStatusManager health = new HealthStatusManager();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-                        InsecureServerCredentials.create())
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port),
+                tls != null ? tls.credentials() : InsecureServerCredentials.create());
+        if (tokens != null || (tls != null && tls.mutual())) {
+            builder.intercept(new AuthInterceptor(tokens, tls != null && tls.mutual(), java.util.Set.of()));
+        }
+        Server server = builder
                 .addService(org.dirpg.server.MalformedRequests.guard(service))
                 .addService(health.getHealthService())
                 .maxInboundMessageSize(maxMessageBytes)

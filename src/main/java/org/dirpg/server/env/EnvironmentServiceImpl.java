@@ -43,9 +43,13 @@ import org.dirpg.server.StatusMapping;
  * the pure {@code step} of the SPI makes natural.
  */
 public final class EnvironmentServiceImpl extends EnvironmentServiceGrpc.EnvironmentServiceImplBase {
+    /** Items one StepBatch may hold by default (the Python env server's default too). */
+    public static final int DEFAULT_MAX_BATCH_ITEMS = 4096;
+
     private final Map<String, EncodableEnvironment> envs = new LinkedHashMap<>();
     private final StateTokens tokens;
     private final SplittableRandom seeds;
+    private final int maxBatchItems;
 
     /**
      * @param envs the environments to serve, by their spec ids (which must be distinct)
@@ -53,6 +57,19 @@ public final class EnvironmentServiceImpl extends EnvironmentServiceGrpc.Environ
      * @param seed seeds the generator of reset seeds for requests that leave the seed unset
      */
     public EnvironmentServiceImpl(Collection<? extends EncodableEnvironment> envs, byte[] key, long seed) {
+        this(envs, key, seed, DEFAULT_MAX_BATCH_ITEMS);
+    }
+
+    /**
+     * As {@link #EnvironmentServiceImpl(Collection, byte[], long)}, refusing a StepBatch of more than
+     * {@code maxBatchItems} items with INVALID_ARGUMENT naming the cap.
+     */
+    public EnvironmentServiceImpl(Collection<? extends EncodableEnvironment> envs, byte[] key, long seed,
+                                  int maxBatchItems) {
+        if (maxBatchItems < 1) {
+            throw new IllegalArgumentException("max batch items: must be at least 1, got " + maxBatchItems);
+        }
+        this.maxBatchItems = maxBatchItems;
         if (envs.isEmpty()) {
             throw new IllegalArgumentException("an environment server needs at least one environment");
         }
@@ -111,6 +128,10 @@ public final class EnvironmentServiceImpl extends EnvironmentServiceGrpc.Environ
         StatusMapping.respond(responses, () -> {
             String id = request.getEnvId();
             EncodableEnvironment env = env(id);
+            if (request.getItemsCount() > maxBatchItems) {
+                throw new IllegalArgumentException("items: at most " + maxBatchItems + " per StepBatch on this server "
+                        + "(serve --max-batch-items), got " + request.getItemsCount() + "; split the batch");
+            }
             StepBatchResponse.Builder b = StepBatchResponse.newBuilder();
             for (int i = 0; i < request.getItemsCount(); i++) {
                 b.addResults(step(env, i, request.getItems(i)));

@@ -9,14 +9,12 @@ import org.dirpg.policy.Adam;
 import org.dirpg.policy.Policy;
 import org.dirpg.proto.train.v1.ActResponse;
 import org.dirpg.proto.train.v1.Observation;
-import org.dirpg.proto.train.v1.Progress;
 import org.dirpg.proto.train.v1.Run;
 import org.dirpg.proto.train.v1.RunState;
 import org.dirpg.proto.train.v1.UpdateMetrics;
 import org.dirpg.train.Checkpoint;
 import org.dirpg.train.TrainSettings;
 import org.dirpg.train.Trainer;
-import org.dirpg.train.TrainerFactory;
 
 /**
  * One run hosted by the server: a trainer driven update by update on a worker thread, its metrics log, the parameter
@@ -66,7 +64,7 @@ final class HostedRun implements Runnable {
     private final Adam adam;
     private final long startInteractions;
     private final Object updateLock = new Object();
-    private PolicyActor actor;
+    private final RunActing acting;
 
     private volatile long updatesDone;
     private volatile long interactions;
@@ -77,7 +75,6 @@ final class HostedRun implements Runnable {
     private volatile String error;
     private volatile String latestCheckpoint;
     private volatile long endedMillis = -1;
-    private volatile PolicyActor.Snapshot snapshot;
 
     /**
      * A run that trains: new (state PENDING) or continued by a restarted server (RESUMED).
@@ -108,7 +105,7 @@ final class HostedRun implements Runnable {
         long start = from == null ? firstUpdate : from.updatesDone();
         this.startInteractions = from == null ? 0 : from.interactions();
         if (from != null) {
-            restore(from);
+            RunProtos.restore(from, policy, adam, settings, live.trainer().name());
         }
         if (settings.updates() <= start) {
             throw new IllegalArgumentException("updates: the checkpoint already holds " + start
@@ -121,7 +118,8 @@ final class HostedRun implements Runnable {
         this.error = "";
         this.latestCheckpoint = "";
         this.log = new MetricsLog(id, writer, metricsInMemory, firstUpdate, start);
-        this.snapshot = policy == null ? null : new PolicyActor.Snapshot(policy.parameters(), start);
+        this.acting = new RunActing(id, settings, live.env(), policy == null ? live.trainer().name() : null,
+                policy == null ? null : new PolicyActor.Snapshot(policy.parameters(), start));
         if (recoveredFrom >= 0) {
             writer.truncate(id, start);
         }
@@ -159,26 +157,8 @@ final class HostedRun implements Runnable {
         this.latestCheckpoint = r.latestCheckpoint();
         this.endedMillis = r.endedMillis();
         this.log = new MetricsLog(id, writer, 1, r.firstUpdate(), r.updatesDone());
+        this.acting = new RunActing(id, settings, null, null, null);
         log.end();
-    }
-
-    private void restore(Checkpoint c) {
-        double[] theta = c.parameters();
-        if (policy == null || theta == null) {
-            throw new IllegalArgumentException("checkpoint: " + live.trainer().name() + " has no policy to restore");
-        }
-        NonFinite.requireFinite("checkpoint: parameters", theta);
-        if (theta.length != policy.numParameters()) {
-            throw new IllegalArgumentException("checkpoint: holds " + theta.length + " parameters, but the "
-                    + settings.policy() + " policy for " + settings.envId() + " has " + policy.numParameters());
-        }
-        policy.setParameters(theta);
-        if (adam != null && c.adamState() != null) {
-            for (double[] row : c.adamState()) {
-                NonFinite.requireFinite("checkpoint: Adam state", row);
-            }
-            adam.restore(c.adamState());
-        }
     }
 
     String id() {
@@ -242,13 +222,13 @@ final class HostedRun implements Runnable {
             org.dirpg.train.UpdateMetrics raw = live.trainer().update();
             done = updatesDone + 1;
             long inter = startInteractions + raw.interactions();
-            m = toProto(raw, done - 1, inter);
+            m = RunProtos.metrics(raw, done - 1, inter);
             double[] theta = policy == null ? null : policy.parameters();
             NonFinite.checkUpdate(done - 1, raw, theta);
             updatesDone = done;
             interactions = inter;
             if (theta != null) {
-                snapshot = new PolicyActor.Snapshot(theta, done);
+                acting.publish(theta, done);
             }
         }
         log.append(m);
@@ -390,42 +370,10 @@ final class HostedRun implements Runnable {
         return new Saved(checkpoints.directory().resolve(latestCheckpoint), checkpoints.read(latestCheckpoint));
     }
 
-    /** Act with the newest parameter snapshot on a private copy of the policy. */
-    ActResponse act(List<Observation> observations, boolean greedy, long seed) {
-        NonFinite.checkObservations(observations);
-        PolicyActor a;
-        PolicyActor.Snapshot s;
-        synchronized (this) {
-            if (actor == null) {
-                actor = live != null ? actorOf(live.env()) : dormantActor();
-            }
-            a = actor;
-            s = snapshot;
-        }
-        return ActResponse.newBuilder().addAllChoices(a.act(s, observations, greedy, seed))
-                .setPolicyUpdates(s.updates()).build();
-    }
-
-    private PolicyActor actorOf(Environment env) {
-        if (snapshot == null) {
-            throw new IllegalStateException("run " + id + " uses " + live.trainer().name() + ", which has no policy to act with");
-        }
-        return new PolicyActor(TrainerFactory.policy(settings, env), env.spec());
-    }
-
-    /** A dormant run acts with its newest checkpoint; building the policy needs the environment's spec once. */
-    private PolicyActor dormantActor() {
-        Checkpoint c = newestCheckpoint().checkpoint();
-        if (c.parameters() == null || settings == null) {
-            throw new IllegalStateException("run " + id + " has no policy to act with");
-        }
-        Environment env = TrainerFactory.environment(settings);
-        try {
-            snapshot = new PolicyActor.Snapshot(c.parameters(), c.updatesDone());
-            return new PolicyActor(TrainerFactory.policy(settings, env), env.spec());
-        } finally {
-            env.close();
-        }
+    /** Act with the newest parameter snapshot on a private copy of the policy (see {@link RunActing}). */
+    ActResponse act(List<Observation> observations, boolean greedy, long seed,
+                    org.dirpg.env.remote.RemoteOptions remote) {
+        return acting.act(observations, greedy, seed, remote, () -> newestCheckpoint().checkpoint());
     }
 
     /** What the store keeps of this run now. */
@@ -444,50 +392,6 @@ final class HostedRun implements Runnable {
 
     /** The run as the protocol shows it. */
     Run toProto() {
-        RunState st;
-        synchronized (this) {
-            st = state;
-        }
-        long done = updatesDone;
-        Run.Builder b = Run.newBuilder()
-                .setRunId(id)
-                .setOwner(owner)
-                .setSpec(spec)
-                .setState(st)
-                .setProgress(Progress.newBuilder().setUpdatesDone(done).setUpdatesTotal(spec.getUpdates())
-                        .setInteractions(interactions))
-                .setErrorMessage(error)
-                .setLatestCheckpoint(latestCheckpoint)
-                .setResumedFromUpdate(firstUpdate);
-        if (recoveredFrom >= 0) {
-            b.setRecoveredFromUpdate(recoveredFrom);
-        }
-        if (environment != null) {
-            b.setEnvironment(environment);
-        }
-        UpdateMetrics latest = log.latest();
-        if (latest != null) {
-            b.setLatestMetrics(latest);
-        }
-        return b.build();
-    }
-
-    /**
-     * The protocol's metrics of an update: the trainer's "not measured" NaN and -1 become absent optional fields, as
-     * does first_improvement when nothing improved.
-     */
-    static UpdateMetrics toProto(org.dirpg.train.UpdateMetrics m, long update, long interactions) {
-        UpdateMetrics.Builder b = UpdateMetrics.newBuilder()
-                .setUpdate(update)
-                .setInteractions(interactions)
-                .setUpdateReturn(m.updateReturn())
-                .setSearchInteractions(m.searchInteractions());
-        if (!Double.isNaN(m.dirReturn())) b.setDirReturn(m.dirReturn());
-        if (!Double.isNaN(m.dOpt())) b.setDOpt(m.dOpt());
-        if (!Double.isNaN(m.dDir())) b.setDDir(m.dDir());
-        if (m.candidates() >= 0) b.setCandidates(m.candidates());
-        if (m.firstImprovement() >= 0) b.setFirstImprovement(m.firstImprovement());
-        if (!Double.isNaN(m.gradientNorm())) b.setGradientNorm(m.gradientNorm());
-        return b.build();
+        return RunProtos.run(record(), environment, log.latest());
     }
 }

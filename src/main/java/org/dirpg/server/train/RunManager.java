@@ -51,8 +51,8 @@ public final class RunManager {
     private final EndpointAllowList allowed;
     /** In creation order; the position is the key of ListRuns page tokens. */
     private final Map<String, HostedRun> runs = new LinkedHashMap<>();
-    private final Map<String, Long> ordinals = new LinkedHashMap<>();
-    private long nextOrdinal;
+    /** The newest creation time handed out or restored (guarded by {@code runs}). */
+    private long lastCreatedMillis;
 
     /**
      * @param workers       the number of runs that update at the same time
@@ -125,10 +125,22 @@ public final class RunManager {
         }
     }
 
+    /**
+     * The creation time of a new run: the clock's, but strictly after every run this server knows, so that creation
+     * times order the runs as they were created (ListRuns pages by them, see {@link PageTokens}) even when several
+     * are created within a millisecond or the clock steps back.
+     */
+    private long creationStamp() {
+        synchronized (runs) {
+            lastCreatedMillis = Math.max(System.currentTimeMillis(), lastCreatedMillis + 1);
+            return lastCreatedMillis;
+        }
+    }
+
     private void register(HostedRun run) {
         synchronized (runs) {
+            lastCreatedMillis = Math.max(lastCreatedMillis, run.createdMillis());
             runs.put(run.id(), run);
-            ordinals.put(run.id(), nextOrdinal++);
         }
     }
 
@@ -180,7 +192,7 @@ public final class RunManager {
         HostedRun.Live live = build(settings, resume);
         try {
             HostedRun run = new HostedRun(newId(), owner, settings, interval, resume == null ? 0 : resume.updatesDone(),
-                    System.currentTimeMillis(), -1, live, writer, checkpoints, limits.metricsInMemory());
+                    creationStamp(), -1, live, writer, checkpoints, limits.metricsInMemory());
             synchronized (runs) {
                 if (workers.isShutdown()) {
                     throw new IllegalStateException("the server is shutting down");
@@ -253,6 +265,12 @@ public final class RunManager {
         }
     }
 
+    /** Act of the run the request names (a dormant remote run connects with this server's remote options). */
+    org.dirpg.proto.train.v1.ActResponse act(org.dirpg.proto.train.v1.ActRequest request, Identity who) {
+        return checkedForAct(request, who).act(request.getObservationsList(), request.getGreedy(), request.getSeed(),
+                remote);
+    }
+
     /** The run an Act request names, once the request is within the limits. */
     HostedRun checkedForAct(org.dirpg.proto.train.v1.ActRequest request, Identity who) {
         if (request.getObservationsCount() > limits.maxActObservations()) {
@@ -300,26 +318,24 @@ public final class RunManager {
             throw new IllegalArgumentException("page_size: must be >= 0, got " + pageSize);
         }
         int size = pageSize == 0 ? limits.defaultPageSize() : Math.min(pageSize, limits.maxPageSize());
-        long after = PageTokens.decode(pageToken, state);
+        PageTokens.Cursor after = PageTokens.decode(pageToken, state);
         evict();
         List<HostedRun> all = new ArrayList<>();
-        List<Long> keys = new ArrayList<>();
         synchronized (runs) {
-            for (Map.Entry<String, Long> e : ordinals.entrySet()) {
-                if (e.getValue() > after) {
-                    all.add(runs.get(e.getKey()));
-                    keys.add(e.getValue());
+            for (HostedRun r : runs.values()) {
+                if (PageTokens.after(r, after)) {
+                    all.add(r);
                 }
             }
         }
+        all.sort(PageTokens.ORDER);
         List<HostedRun> page = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            HostedRun r = all.get(i);
+        for (HostedRun r : all) {
             if (!visible.test(r) || (state != RunState.RUN_STATE_UNSPECIFIED && r.state() != state)) {
                 continue;
             }
             if (page.size() == size) {
-                return new Page(page, PageTokens.encode(keys.get(i) - 1, state));
+                return new Page(page, PageTokens.encode(page.get(page.size() - 1), state));
             }
             page.add(r);
         }
@@ -353,7 +369,6 @@ public final class RunManager {
                 if (i < excess || (r.endedMillis() >= 0 && r.endedMillis() < cutoff)) {
                     gone.add(r);
                     runs.remove(r.id());
-                    ordinals.remove(r.id());
                 }
             }
         }

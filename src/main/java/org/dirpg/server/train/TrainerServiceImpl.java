@@ -88,8 +88,7 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void act(ActRequest request, StreamObserver<ActResponse> responses) {
-        StatusMapping.respond(responses, () -> runs.checkedForAct(request, Identity.current())
-                .act(request.getObservationsList(), request.getGreedy(), request.getSeed()));
+        StatusMapping.respond(responses, () -> runs.act(request, Identity.current()));
     }
 
     @Override

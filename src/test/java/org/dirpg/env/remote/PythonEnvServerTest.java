@@ -23,6 +23,33 @@ class PythonEnvServerTest {
     static final String[] SHORT = {"--env-kwargs", "{\"max_steps\": 20}"};
 
     @Test
+    void javaReachesThePythonServerOverMutualTlsWithABearerToken(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        var certs = org.dirpg.server.auth.TestCertificates.make(dir);
+        java.nio.file.Path tokenFile = dir.resolve("fleet.token");
+        java.nio.file.Files.writeString(tokenFile, "fleet-token-0123456789abcdef\n");
+        RemoteOptions once = RemoteOptions.defaults().withMaxAttempts(1).withRetryBudget(java.time.Duration.ZERO);
+        try (PythonEnvServer server = PythonEnvServer.start("CartPole-v1", KEY, "--tls-cert", certs.serverCert().toString(),
+                "--tls-key", certs.serverKey().toString(), "--tls-client-ca", certs.ca().toString(),
+                "--bearer-token-file", tokenFile.toString())) {
+            EndpointList endpoint = EndpointList.parse("localhost:" + server.endpoint.port());
+            RemoteCredentials alice = new RemoteCredentials(certs.ca(), certs.cert("alice"), certs.key("alice"),
+                    RemoteCredentials.readToken(tokenFile));
+            try (RemoteEnvironment remote = RemoteEnvironment.connect("CartPole-v1", endpoint, once.withCredentials(alice))) {
+                State s = remote.reset(3);
+                assertEquals(2, remote.stepBatch(List.of(s, s), new int[] {0, 1}).size());
+            }
+            IllegalStateException noToken = assertThrows(IllegalStateException.class, () -> RemoteEnvironment.connect(
+                    "CartPole-v1", endpoint, once.withCredentials(new RemoteCredentials(certs.ca(), certs.cert("alice"),
+                            certs.key("alice"), null))));
+            assertTrue(noToken.getMessage().contains("UNAUTHENTICATED"), noToken.getMessage());
+            RuntimeException noCert = assertThrows(RuntimeException.class, () -> RemoteEnvironment.connect("CartPole-v1",
+                    endpoint, once.withCredentials(new RemoteCredentials(certs.ca(), null, null, "fleet-token-0123456789abcdef"))));
+            assertTrue(noCert.getMessage().contains("UNAVAILABLE"), noCert.getMessage());
+        }
+    }
+
+    @Test
     void multiRoomPassesTheContractRemotely() throws Exception {
         try (PythonEnvServer server = PythonEnvServer.start(MULTIROOM, KEY, SHORT);
              RemoteEnvironment remote = RemoteEnvironment.connect(MULTIROOM, new EndpointList(List.of(server.endpoint)),

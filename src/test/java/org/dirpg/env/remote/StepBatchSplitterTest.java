@@ -39,4 +39,11 @@ class StepBatchSplitterTest {
         assertEquals(3, chunks.size());
         assertArrayEquals(new int[] {1, 2}, chunks.get(1));
     }
+
+    @Test
+    void aChunkHoldsAtMostMaxItemsBelowTheServersCap() {
+        List<int[]> chunks = StepBatchSplitter.chunks(new int[2500], 10, 8, 64 << 20);
+        assertEquals(List.of(1024, 1024, 452), chunks.stream().map(c -> c[1] - c[0]).toList());
+        assertTrue(StepBatchSplitter.MAX_ITEMS <= org.dirpg.server.env.EnvironmentServiceImpl.DEFAULT_MAX_BATCH_ITEMS);
+    }
 }

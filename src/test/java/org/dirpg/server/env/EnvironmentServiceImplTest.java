@@ -179,6 +179,22 @@ class EnvironmentServiceImplTest {
     }
 
     @Test
+    void stepBatchItemsAreCappedNamingTheCap() throws IOException {
+        EnvironmentServiceBlockingStub stub = start(new EnvironmentServiceImpl(List.of(chain), KEY, 1, 3));
+        ByteString token = reset(stub, "Chain-v0", 9).getStateToken();
+        StepBatchRequest.Builder b = StepBatchRequest.newBuilder().setEnvId("Chain-v0");
+        for (int i = 0; i < 3; i++) {
+            b.addItems(StepItem.newBuilder().setStateToken(token).setAction(1));
+        }
+        assertEquals(3, stub.stepBatch(b.build()).getResultsCount());
+        StepBatchRequest four = b.addItems(StepItem.newBuilder().setStateToken(token).setAction(1)).build();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.stepBatch(four));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertEquals("items: at most 3 per StepBatch on this server (serve --max-batch-items), got 4; split the batch",
+                e.getStatus().getDescription());
+    }
+
+    @Test
     void unseededResetsFollowTheServerSeed() throws IOException {
         EnvironmentServiceBlockingStub stub = start(new EnvironmentServiceImpl(List.of(chain), KEY, 77));
         ResetEnvironmentRequest unseeded = ResetEnvironmentRequest.newBuilder().setEnvId("Chain-v0").build();

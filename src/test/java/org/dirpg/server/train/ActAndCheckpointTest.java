@@ -195,7 +195,7 @@ class ActAndCheckpointTest {
             trainer.adam().restore(c.adamState());
             for (int i = 0; i < 20; i++) {
                 org.dirpg.train.UpdateMetrics m = trainer.update();
-                assertEquals(HostedRun.toProto(m, 30 + i, c.interactions() + m.interactions()), more.get(i));
+                assertEquals(RunProtos.metrics(m, 30 + i, c.interactions() + m.interactions()), more.get(i));
             }
             Checkpoint after = Checkpoint.fromBytes(save(s, resumed.getRunId()).getCheckpoint().toByteArray());
             assertEquals(50, after.updatesDone());

@@ -149,6 +149,29 @@ class RequestLimitsTest {
     }
 
     @Test
+    void pageTokensSurviveARestartAfterEvictions() throws Exception {
+        List<String> ids = new ArrayList<>();
+        String token;
+        try (TrainerServer s = new TrainerServer(1, dir, limits(1000, 3, 3, 3))) {
+            for (int i = 0; i < 5; i++) {
+                String id = s.create(bandit(3)).getRunId();
+                s.awaitState(id, RunState.SUCCEEDED);
+                ids.add(id);
+            }
+            ListRunsResponse first = s.stub().listRuns(ListRunsRequest.newBuilder().setPageSize(2).build());
+            assertEquals(ids.subList(2, 4), first.getRunsList().stream().map(r -> r.getRunId()).toList(),
+                    "the 3 newest ended runs are kept; the first page holds 2 of them");
+            token = first.getNextPageToken();
+        }
+        try (TrainerServer s = new TrainerServer(1, dir, limits(1000, 3, 3, 3))) {
+            ListRunsResponse rest = s.stub().listRuns(ListRunsRequest.newBuilder().setPageSize(2).setPageToken(token).build());
+            assertEquals(List.of(ids.get(4)), rest.getRunsList().stream().map(r -> r.getRunId()).toList(),
+                    "the token of the server before the restart continues where its page ended");
+            assertEquals("", rest.getNextPageToken());
+        }
+    }
+
+    @Test
     void listRunsPagesEvictsOldEndedRunsAndCapsQueuedRuns() throws Exception {
         try (TrainerServer s = new TrainerServer(1, dir, limits(1000, 3, 3, 4))) {
             List<String> ids = new ArrayList<>();

@@ -81,7 +81,7 @@ class RunLifecycleTest {
             List<UpdateMetrics> out = new ArrayList<>();
             for (long u = 0; u < settings.updates(); u++) {
                 org.dirpg.train.UpdateMetrics m = trainer.update();
-                out.add(HostedRun.toProto(m, m.update(), m.interactions()));
+                out.add(RunProtos.metrics(m, m.update(), m.interactions()));
             }
             return new Reference(out, policy.parameters());
         }
