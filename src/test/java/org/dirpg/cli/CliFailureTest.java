@@ -69,13 +69,13 @@ class CliFailureTest {
     @Test
     void serveBeyondLoopbackWithoutTlsIsOneLine(@TempDir Path dir) throws Exception {
         java.nio.file.Files.writeString(dir.resolve("tokens"), "alice alice-token-0123456789\n");
-        Outcome r = run("serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", dir.resolve("data").toString(),
+        CliRun r = run("serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", dir.resolve("data").toString(),
                 "--tokens-file", dir.resolve("tokens").toString());
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("--host 0.0.0.0: refusing to serve beyond loopback without TLS; give --tls-cert "
                 + "and --tls-key, or bind 127.0.0.1"), r.err());
-        Outcome half = run("serve", "--port", "0", "--data-dir", dir.resolve("data").toString(), "--tls-key",
+        CliRun half = run("serve", "--port", "0", "--data-dir", dir.resolve("data").toString(), "--tls-key",
                 dir.resolve("tokens").toString());
         assertEquals(2, half.code(), half.err());
         assertTrue(half.err().contains("--tls-cert: required with --tls-key"), half.err());

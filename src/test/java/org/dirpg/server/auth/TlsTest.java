@@ -85,7 +85,7 @@ class TlsTest {
 
     private static RunSpec deepSea(long updates) {
         return RunSpec.newBuilder().setNativeEnvironment(NativeEnvironment.newBuilder().setEnvId(DeepSea.ID))
-                .setAlgorithm(Algorithm.DIRPG).setEpsilon(1.0).setBudget(20).setUpdates(updates).setLearningRate(0.05)
+                .setAlgorithm(Algorithm.ALGORITHM_DIRPG).setEpsilon(1.0).setBudget(20).setUpdates(updates).setLearningRate(0.05)
                 .build();
     }
 
@@ -211,11 +211,11 @@ class TlsTest {
                     .newBuilder().setEnvId(DeepSea.ID).addEndpoints("localhost:" + fleet.port())).build();
             Run run = stub(ch).createRun(CreateRunRequest.newBuilder().setSpec(remote).build()).getRun();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (run.getState() != RunState.SUCCEEDED && System.nanoTime() < deadline) {
+            while (run.getState() != RunState.RUN_STATE_SUCCEEDED && System.nanoTime() < deadline) {
                 Thread.sleep(20);
                 run = stub(ch).getRun(GetRunRequest.newBuilder().setRunId(run.getRunId()).build()).getRun();
             }
-            assertEquals(RunState.SUCCEEDED, run.getState(), run.getErrorMessage());
+            assertEquals(RunState.RUN_STATE_SUCCEEDED, run.getState(), run.getErrorMessage());
             assertEquals(3, run.getProgress().getUpdatesDone());
         } finally {
             ch.shutdownNow();

@@ -155,7 +155,7 @@ class RequestLimitsTest {
         try (TrainerServer s = new TrainerServer(1, dir, limits(1000, 3, 3, 3))) {
             for (int i = 0; i < 5; i++) {
                 String id = s.create(bandit(3)).getRunId();
-                s.awaitState(id, RunState.SUCCEEDED);
+                s.awaitState(id, RunState.RUN_STATE_SUCCEEDED);
                 ids.add(id);
             }
             ListRunsResponse first = s.stub().listRuns(ListRunsRequest.newBuilder().setPageSize(2).build());
