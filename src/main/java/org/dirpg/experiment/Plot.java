@@ -20,7 +20,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class Plot {
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0x17becf)};
+        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0x17becf), new Color(0xe377c2),
+        new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x000080), new Color(0x800000), new Color(0x008080),
+        new Color(0xffb000)};
+    /** Beyond this many legend entries the legend becomes a column right of the chart instead of a row below. */
+    private static final int LEGEND_ROW_LIMIT = 6;
     private final XYChart chart;
     private int colours;
 
@@ -147,6 +151,11 @@ public final class Plot {
 
     /** Writes the PNG. */
     public void save(Path png) {
+        long entries = chart.getSeriesMap().values().stream().filter(XYSeries::isShowInLegend).count();
+        if (entries > LEGEND_ROW_LIMIT) {
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        }
         try {
             BitmapEncoder.saveBitmap(chart, base(png), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
