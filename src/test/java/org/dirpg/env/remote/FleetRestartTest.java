@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Failover matches how gRPC fails: transport failures of dying replicas are retried with backoff within a time
  * budget, application errors are not; a whole fleet of real Python env servers killed for 5 s and restarted on the
- * same ports costs a DirPG run a pause, not its life.
+ * same ports costs a DirPG run a pause, not its life; rolling kills of single replicas cost nothing at all.
  */
 class FleetRestartTest {
     private static final String MULTIROOM = "MiniGrid-MultiRoom-N6-v0";
@@ -84,6 +84,80 @@ class FleetRestartTest {
         } finally {
             a.close();
             b.close();
+        }
+    }
+
+    /**
+     * Rolling kills: while a DirPG run trains over three real Python replicas, one replica after another is killed
+     * (SIGKILL) and restarted on its port, many times. Every update completes and, because state tokens carry the
+     * whole environment state and failed calls are retried elsewhere, the run is the same run as an undisturbed one:
+     * its final theta is equal to the last bit.
+     */
+    @Test
+    void rollingKillsOfReplicasLoseNothing() throws Exception {
+        int updates = 40;
+        PythonEnvServer[] fleet = new PythonEnvServer[3];
+        for (int i = 0; i < fleet.length; i++) {
+            fleet[i] = PythonEnvServer.start(MULTIROOM, KEY, PythonEnvServerTest.SHORT);
+        }
+        try {
+            List<String> endpoints = java.util.Arrays.stream(fleet).map(f -> f.endpoint.toString()).toList();
+            double[] undisturbed = train(endpoints, updates, null, null);
+            AtomicLong kills = new AtomicLong();
+            // update u waits for kill (u + 1) / 4, so the run meets at least 10 kills however fast the machine is
+            double[] disturbed = train(endpoints, updates, u -> kills.get() >= (u + 1) / 4, done -> {
+                int i = (int) (kills.get() % fleet.length);
+                int port = fleet[i].endpoint.port();
+                fleet[i].kill();
+                kills.incrementAndGet();
+                Thread.sleep(200);
+                fleet[i] = PythonEnvServer.start(MULTIROOM, KEY,
+                        concat(PythonEnvServerTest.SHORT, "--port", "" + port));
+            });
+            assertTrue(kills.get() >= updates / 4, "replicas killed during the run: " + kills.get());
+            assertTrue(java.util.Arrays.equals(undisturbed, disturbed),
+                    "after " + kills.get() + " kills the run's theta differs from the undisturbed run's");
+        } finally {
+            for (PythonEnvServer f : fleet) {
+                f.close();
+            }
+        }
+    }
+
+    private interface Disturbance {
+        void between(long updatesDone) throws Exception;
+    }
+
+    /**
+     * Trains DirPG over {@code endpoints}, calling {@code disturbance} (if any) again and again while it runs; update
+     * u starts once {@code gate} (if any) allows it.
+     */
+    private static double[] train(List<String> endpoints, int updates, java.util.function.IntPredicate gate,
+                                  Disturbance disturbance) throws Exception {
+        TrainSettings s = TrainSettings.builder().envId(MULTIROOM).remoteEndpoints(endpoints)
+                .algorithm(Algorithm.DIRPG).budget(40).updates(updates).seed(5).build();
+        AtomicLong done = new AtomicLong();
+        try (Environment env = TrainerFactory.environment(s)) {
+            Trainer trainer = TrainerFactory.trainer(s, env, TrainerFactory.policy(s, env));
+            CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
+                for (int u = 0; u < updates; u++) {
+                    while (gate != null && !gate.test(u)) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    }
+                    trainer.update();
+                    done.incrementAndGet();
+                }
+            });
+            while (disturbance != null && !run.isDone()) {
+                disturbance.between(done.get());
+            }
+            run.get(180, TimeUnit.SECONDS);
+            assertEquals(updates, done.get(), "every update completed");
+            double[] theta = trainer.policy().parameters();
+            if (trainer instanceof AutoCloseable c) {
+                c.close();
+            }
+            return theta;
         }
     }
 
