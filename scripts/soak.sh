@@ -5,7 +5,11 @@
 # calls, calls/s, p50/p99 latency, errors by code, RSS and thread count before/after. Both servers are stopped at the
 # end (exactly the processes started here). Exit status 1 if any call failed.
 #
+# After the load, both servers idle for --settle seconds (default 70) and are read once more, to tell a leak from a
+# thread pool that has not shrunk yet.
+#
 # Usage: scripts/soak.sh [--duration SECONDS (default 180)] [--clients N (default 64)] [--workers N (default 4)]
+#                        [--settle SECONDS (default 70)]
 # Needs target/dirpg.jar (mvn -B -q -o package -DskipTests) and python-client/.venv (scripts/setup-python.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,17 +18,20 @@ jar="${DIRPG_JAR:-$root/target/dirpg.jar}"
 duration=180
 clients=64
 workers=4
+settle=70
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) duration="$2"; shift 2 ;;
         --clients) clients="$2"; shift 2 ;;
         --workers) workers="$2"; shift 2 ;;
-        *) echo "soak.sh: unknown option '$1'; usage: scripts/soak.sh [--duration S] [--clients N] [--workers N]" >&2
+        --settle) settle="$2"; shift 2 ;;
+        *) echo "soak.sh: unknown option '$1'; usage: scripts/soak.sh [--duration S] [--clients N] [--workers N] [--settle S]" >&2
            exit 2 ;;
     esac
 done
 [[ "$duration" =~ ^[1-9][0-9]*$ ]] || { echo "soak.sh: --duration must be a positive number of seconds, got '$duration'" >&2; exit 2; }
 [[ "$clients" =~ ^[1-9][0-9]*$ ]] || { echo "soak.sh: --clients must be a positive integer, got '$clients'" >&2; exit 2; }
+[[ "$settle" =~ ^[0-9]+$ ]] || { echo "soak.sh: --settle must be a whole number of seconds >= 0, got '$settle'" >&2; exit 2; }
 [ -f "$jar" ] || { echo "soak.sh: $jar is not built; run mvn -B -q -o package -DskipTests" >&2; exit 2; }
 [ -x "$python" ] || { echo "soak.sh: no $python; run scripts/setup-python.sh" >&2; exit 2; }
 
@@ -59,4 +66,4 @@ trainer="$(await "$work/trainer.log" "dirpg server listening on" "$trainer_pid")
 envserver="$(await "$work/envserver.log" "dirpg envserver listening on" "$env_pid")"
 echo "soak: $(getconf _NPROCESSORS_ONLN) cores, $(date -u +%FT%TZ), $clients clients, ${duration} s; trainer $trainer (pid $trainer_pid, $workers workers), env server $envserver (pid $env_pid, $workers workers); logs in $work"
 "$python" -m dirpg.soak --trainer "$trainer" --trainer-pid "$trainer_pid" --envserver "$envserver" \
-    --env-pid "$env_pid" --env MiniGrid-MultiRoom-N6-v0 --clients "$clients" --duration "$duration"
+    --env-pid "$env_pid" --env MiniGrid-MultiRoom-N6-v0 --clients "$clients" --duration "$duration" --settle "$settle"

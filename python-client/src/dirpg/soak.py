@@ -152,17 +152,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--env", default="MiniGrid-MultiRoom-N6-v0", help="env id the env server serves")
     p.add_argument("--clients", type=int, default=64)
     p.add_argument("--duration", type=float, default=180.0, help="seconds in all, split between the two phases")
+    p.add_argument("--settle", type=float, default=70.0,
+                   help="idle seconds after the load before the last RSS and thread reading (grpc-java's idle "
+                        "threads end after 60 s), to tell a leak from a pool that has not shrunk yet")
     args = p.parse_args(argv)
     for address in (args.trainer, args.envserver):
         if not is_loopback(address.rsplit(":", 1)[0]):
             p.error(f"{address} is not a loopback address; the soak runs on 127.0.0.1 only")
-    if args.clients < 1 or args.duration <= 0:
-        p.error("--clients must be at least 1 and --duration positive")
+    if args.clients < 1 or args.duration <= 0 or args.settle < 0:
+        p.error("--clients must be at least 1, --duration positive and --settle at least 0")
     half = args.duration / 2
     trainer = phase("trainer", args.trainer_pid, args.clients, half,
                     lambda stop, tally, i: _trainer_client(args.trainer, stop, tally, i))
     env = phase("envserver", args.env_pid, args.clients, half,
                 lambda stop, tally, i: _env_client(args.envserver, args.env, stop, tally, i))
+    if args.settle > 0:
+        time.sleep(args.settle)
+        for name, pid in (("trainer", args.trainer_pid), ("envserver", args.env_pid)):
+            rss, threads = proc_status(pid)
+            print(f"{name}: after {args.settle:.0f} s idle: RSS {rss:.0f} MiB, threads {threads}", flush=True)
     return 0 if not trainer["errors"] and not env["errors"] else 1
 
 
