@@ -107,7 +107,11 @@ public final class MiniGridConvPolicy implements Policy {
     /** Logits from the cache or from {@link ConvInference} (FLOAT only). */
     private double[] fastLogits(State state) {
         double[] features = state.features();
-        LogitCache.Key key = LogitCache.key(features);
+        return fastLogits(features, LogitCache.key(features));
+    }
+
+    /** Logits of {@code features}, whose packed cache key is {@code key} (null: not cached). */
+    private double[] fastLogits(double[] features, LogitCache.Key key) {
         double[] logits = key == null ? null : cache.get(key);
         if (logits == null) {
             logits = new double[numActions()];
@@ -197,13 +201,11 @@ public final class MiniGridConvPolicy implements Policy {
         for (int i = 0; i < steps.size(); i++) {
             WeightedStep step = steps.get(i);
             double[] features = step.state().features();
-            Object key = LogitCache.key(features);
-            if (key == null) {
-                key = new Object(); // not packable: its own group
-            }
-            double[] row = dLogits.computeIfAbsent(key, k -> new double[numActions()]);
-            featuresOf.putIfAbsent(key, features);
-            MaskedLogSoftmax.addLogProbabilityGradient(fastLogits(step.state()), legalActions(step.state(), i),
+            LogitCache.Key packed = LogitCache.key(features);
+            Object group = packed == null ? new Object() : packed; // not packable: its own group
+            double[] row = dLogits.computeIfAbsent(group, k -> new double[numActions()]);
+            featuresOf.putIfAbsent(group, features);
+            MaskedLogSoftmax.addLogProbabilityGradient(fastLogits(features, packed), legalActions(step.state(), i),
                     step.action(), step.weight(), row);
         }
         ConvGradient backward = new ConvGradient(inference());
