@@ -3,15 +3,14 @@ package org.dirpg.server.train;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
 import java.util.List;
-import java.util.function.DoubleConsumer;
-import java.util.function.LongConsumer;
 import org.dirpg.proto.train.v1.UpdateMetrics;
 
 /**
  * Reads a metrics row of the {@link RunStore}, including rows an older server wrote before UpdateMetrics had explicit
  * presence. Those carry dir_return, d_opt, d_dir, candidates, first_improvement and gradient_norm under the numbers
  * now reserved (4, 5, 6, 7, 9, 10), with NaN or -1 for "not measured"; their values move to the optional fields under
- * the rule the server applies to fresh metrics ({@link HostedRun#toProto}): NaN and -1 become absent.
+ * the rule the server applies to fresh metrics ({@link RunProtos#metrics}, which converts them): NaN and -1 become
+ * absent.
  *
  * <p>An old row always holds field 7 (candidates: at least 1 for DirPG, -1 otherwise), and a new row never holds
  * any reserved number, which tells the two apart. In an old row a missing field is the proto3 default 0, a measured
@@ -35,26 +34,11 @@ final class StoredMetrics {
         if (!old.hasField(CANDIDATES)) {
             return m;
         }
-        UpdateMetrics.Builder b = m.toBuilder().setUnknownFields(UnknownFieldSet.getDefaultInstance());
-        measuredDouble(oldDouble(old, DIR_RETURN), b::setDirReturn);
-        measuredDouble(oldDouble(old, D_OPT), b::setDOpt);
-        measuredDouble(oldDouble(old, D_DIR), b::setDDir);
-        measuredCount(oldVarint(old, CANDIDATES), c -> b.setCandidates((int) c));
-        measuredCount(oldVarint(old, FIRST_IMPROVEMENT), b::setFirstImprovement);
-        measuredDouble(oldDouble(old, GRADIENT_NORM), b::setGradientNorm);
-        return b.build();
-    }
-
-    private static void measuredDouble(double v, DoubleConsumer set) {
-        if (!Double.isNaN(v)) {
-            set.accept(v);
-        }
-    }
-
-    private static void measuredCount(long v, LongConsumer set) {
-        if (v >= 0) {
-            set.accept(v);
-        }
+        org.dirpg.train.UpdateMetrics raw = new org.dirpg.train.UpdateMetrics(m.getUpdate(), m.getInteractions(),
+                m.getUpdateReturn(), oldDouble(old, DIR_RETURN), oldDouble(old, D_OPT), oldDouble(old, D_DIR),
+                (int) oldVarint(old, CANDIDATES), m.getSearchInteractions(), oldVarint(old, FIRST_IMPROVEMENT),
+                oldDouble(old, GRADIENT_NORM));
+        return RunProtos.metrics(raw, m.getUpdate(), m.getInteractions());
     }
 
     /** A double field of the old form: the last value on the wire (proto semantics), else the default 0. */
