@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -196,24 +195,27 @@ public final class MiniGridConvPolicy implements Policy {
      * observation are summed, and each distinct observation is back-propagated once.
      */
     private void fastGradient(List<WeightedStep> steps, double[] gradient) {
-        Map<Object, double[]> dLogits = new LinkedHashMap<>();
-        Map<Object, double[]> featuresOf = new HashMap<>();
+        Map<Object, Observation> groups = new LinkedHashMap<>();
         for (int i = 0; i < steps.size(); i++) {
             WeightedStep step = steps.get(i);
             double[] features = step.state().features();
             LogitCache.Key packed = LogitCache.key(features);
-            Object group = packed == null ? new Object() : packed; // not packable: its own group
-            double[] row = dLogits.computeIfAbsent(group, k -> new double[numActions()]);
-            featuresOf.putIfAbsent(group, features);
+            Observation o = groups.computeIfAbsent(packed == null ? new Object() : packed, // not packable: alone
+                    k -> new Observation(features, new double[numActions()]));
             MaskedLogSoftmax.addLogProbabilityGradient(fastLogits(features, packed), legalActions(step.state(), i),
-                    step.action(), step.weight(), row);
+                    step.action(), step.weight(), o.dLogits());
         }
         ConvGradient backward = new ConvGradient(inference());
-        for (Map.Entry<Object, double[]> e : dLogits.entrySet()) {
-            backward.add(featuresOf.get(e.getKey()), e.getValue());
+        for (Observation o : groups.values()) {
+            backward.add(o.features(), o.dLogits());
         }
         backward.addTo(gradient, ParameterLayout.MINIGRID);
     }
+
+    /** A distinct observation of {@link #fastGradient} and the sum of its steps' logit gradients. */
+    private record Observation(double[] features, double[] dLogits) {
+    }
+
 
     /** {@link #addGradient} through the DL4J graph (DOUBLE policies; the reference for the FLOAT path's tests). */
     void graphGradient(List<WeightedStep> steps, double[] gradient) {
