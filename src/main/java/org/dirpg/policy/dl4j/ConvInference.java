@@ -154,9 +154,7 @@ final class ConvInference {
     }
 
     private static void axpy(float v, float[] w, int offset, float[] acc, int n) {
-        for (int o = 0; o < n; o++) {
-            acc[o] += v * w[offset + o];
-        }
+        axpy(v, w, offset, acc, 0, n);
     }
 
     private static void relu(float[] acc, float[] h, int offset, int n) {
