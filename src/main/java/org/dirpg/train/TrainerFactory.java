@@ -2,7 +2,6 @@ package org.dirpg.train;
 
 import org.dirpg.env.Environment;
 import org.dirpg.env.EnvironmentSpec;
-import org.dirpg.env.TensorSpec;
 import org.dirpg.env.classic.Environments;
 import org.dirpg.env.classic.SpanningTreeBandit;
 import org.dirpg.env.remote.RemoteEnvironment;
@@ -64,7 +63,8 @@ public final class TrainerFactory {
     static boolean isMiniGridView(EnvironmentSpec spec) {
         return spec.observation().size() == 2
                 && spec.observation().get(0).name().equals("image")
-                && spec.observation().get(0).equals(new TensorSpec("image", new int[] {7, 7, 3}, "uint8"))
+                && java.util.Arrays.equals(spec.observation().get(0).shape(), new int[] {7, 7, 3})
+                && spec.observation().get(0).dtype().equals("uint8")
                 && spec.observation().get(1).name().equals("direction")
                 && spec.numActions() == 7;
     }

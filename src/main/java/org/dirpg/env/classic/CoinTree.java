@@ -10,6 +10,7 @@ import org.dirpg.env.EnvironmentSpec;
 import org.dirpg.env.NoiseKeys;
 import org.dirpg.env.Outcome;
 import org.dirpg.env.State;
+import org.dirpg.env.Space;
 import org.dirpg.env.TensorSpec;
 import org.dirpg.env.Transition;
 
@@ -135,8 +136,8 @@ public final class CoinTree implements EnumerableEnvironment, EncodableEnvironme
             lower[id] = worst;
         }
         this.fingerprint = StateCodec.fingerprint(depth, numActions, Double.longBitsToDouble(seed));
-        this.spec = new EnvironmentSpec(ID, numActions, List.of(new TensorSpec("node", new int[] {numNodes}, "float64")),
-                true, -1.0, 1.0);
+        this.spec = new EnvironmentSpec(ID, numActions, List.of(new TensorSpec("node", new int[] {numNodes}, "float64",
+                new Space.MultiBinary())), true, -1.0, 1.0, depth);
     }
 
     public int depth() {

@@ -10,6 +10,7 @@ import org.dirpg.env.EnvironmentSpec;
 import org.dirpg.env.NoiseKeys;
 import org.dirpg.env.Outcome;
 import org.dirpg.env.State;
+import org.dirpg.env.Space;
 import org.dirpg.env.TensorSpec;
 import org.dirpg.env.Transition;
 
@@ -82,8 +83,8 @@ public final class DeepSea implements EnumerableEnvironment, EncodableEnvironmen
         this.fingerprint = StateCodec.fingerprint(size, sigma);
         double min = sigma > 0 ? Double.NEGATIVE_INFINITY : Math.min(stepCost(), 1.0);
         double max = sigma > 0 ? Double.POSITIVE_INFINITY : 1.0;
-        this.spec = new EnvironmentSpec(ID, 2, List.of(new TensorSpec("cell", new int[] {size, size}, "float64")),
-                false, min, max);
+        this.spec = new EnvironmentSpec(ID, 2, List.of(new TensorSpec("cell", new int[] {size, size}, "float64",
+                new Space.MultiBinary())), false, min, max, size - 1);
     }
 
     public int size() {

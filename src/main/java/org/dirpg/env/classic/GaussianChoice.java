@@ -10,6 +10,7 @@ import org.dirpg.env.EnvironmentSpec;
 import org.dirpg.env.NoiseKeys;
 import org.dirpg.env.Outcome;
 import org.dirpg.env.State;
+import org.dirpg.env.Space;
 import org.dirpg.env.TensorSpec;
 import org.dirpg.env.Transition;
 import org.dirpg.gumbel.Gumbels;
@@ -71,7 +72,8 @@ public final class GaussianChoice implements EnumerableEnvironment, EncodableEnv
         this.fingerprint = StateCodec.fingerprint(mean, sd);
         double min = sd > 0 ? Double.NEGATIVE_INFINITY : Math.min(0, mean);
         double max = sd > 0 ? Double.POSITIVE_INFINITY : Math.max(0, mean);
-        this.spec = new EnvironmentSpec(ID, 2, List.of(new TensorSpec("stage", new int[] {2}, "float64")), false, min, max);
+        this.spec = new EnvironmentSpec(ID, 2, List.of(new TensorSpec("stage", new int[] {2}, "float64",
+                new Space.MultiBinary())), false, min, max, 1);
     }
 
     /**

@@ -9,6 +9,7 @@ import org.dirpg.env.Environment;
 import org.dirpg.env.EnvironmentSpec;
 import org.dirpg.env.NoiseKeys;
 import org.dirpg.env.State;
+import org.dirpg.env.Space;
 import org.dirpg.env.TensorSpec;
 import org.dirpg.env.Transition;
 
@@ -138,8 +139,8 @@ public final class SpanningTreeBandit implements EncodableEnvironment {
         for (int e = 0; e < mu.length; e++) {
             maxTree += best[e] ? twoMu[e] : 0;
         }
-        this.spec = new EnvironmentSpec(ID, 2, List.of(new TensorSpec("decision", new int[] {edges.length}, "float64")),
-                true, 0.0, maxTree);
+        this.spec = new EnvironmentSpec(ID, 2, List.of(new TensorSpec("decision", new int[] {edges.length},
+                "float64", new Space.MultiBinary())), true, 0.0, maxTree, edges.length);
     }
 
     public int numNodes() {

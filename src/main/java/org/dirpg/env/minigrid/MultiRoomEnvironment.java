@@ -8,6 +8,7 @@ import org.dirpg.env.EncodableEnvironment;
 import org.dirpg.env.Environment;
 import org.dirpg.env.EnvironmentSpec;
 import org.dirpg.env.State;
+import org.dirpg.env.Space;
 import org.dirpg.env.TensorSpec;
 import org.dirpg.env.Transition;
 import org.dirpg.env.classic.StateCodec;
@@ -108,11 +109,12 @@ public final class MultiRoomEnvironment implements EncodableEnvironment {
         }
         this.legalMask = legalMask;
         this.spec = new EnvironmentSpec(id(), NUM_ACTIONS,
-                List.of(new TensorSpec("image", new int[] {7, 7, 3}, "uint8"),
-                        new TensorSpec("direction", new int[0], "int64")),
+                List.of(new TensorSpec("image", new int[] {7, 7, 3}, "uint8", Space.Box.uniform(0, 255)),
+                        new TensorSpec("direction", new int[0], "int64", new Space.Discrete(4))),
                 paperReward,
                 paperReward ? MultiRoomBounds.CLOSE_DOOR_REWARD : 0.0,
-                paperReward ? MultiRoomBounds.GOAL_REWARD : 1.0);
+                paperReward ? MultiRoomBounds.GOAL_REWARD : 1.0,
+                this.maxSteps);
         this.fingerprint = StateCodec.fingerprint(paperReward ? 1 : 0, this.maxSteps, this.seeThroughWalls ? 1 : 0,
                 legalMask);
     }
