@@ -67,8 +67,19 @@ public final class SettingsOptions {
     @Option(names = "--elites", description = "CEM elites per update. Default: ${DEFAULT-VALUE}.", defaultValue = "2")
     int elites;
 
-    @Option(names = "--policy", description = "auto, linear, bernoulli, conv. Default: ${DEFAULT-VALUE}.", defaultValue = "auto")
+    @Option(names = "--policy", description = "auto (a network built from the observation spaces: a CNN for images, "
+            + "one-hot for Discrete parts, scaling for bounded Boxes, an MLP otherwise), mlp, cnn, multi, linear, "
+            + "bernoulli, conv (the paper's MiniGrid net). Default: ${DEFAULT-VALUE}.", defaultValue = "auto")
     String policy;
+
+    @Option(names = "--net", description = "Hidden layers after the parts are concatenated, as SB3's net_arch: 64,64 "
+            + "(tanh; add :relu for ReLU) or none. Default: 64,64 without a CNN, none with one.")
+    String net;
+
+    @Option(names = "--cnn", description = "The CNN of image parts: paper (3x3 convs 32,48,64 of App. C.3, unscaled "
+            + "input), nature (NatureCNN, pixels / 255) or KxK[/S]:c1,c2,... (ReLU after each, input scaled to [0, 1]). "
+            + "Default: paper below 32x32, nature from 32x32.")
+    String cnn;
 
     @Option(names = "--init-scale", description = "Std of the initial random weights. Default: ${DEFAULT-VALUE}.",
             defaultValue = "0.0")
@@ -110,6 +121,8 @@ public final class SettingsOptions {
                 .rollouts(rollouts)
                 .elites(elites)
                 .policy(policy)
+                .net(net)
+                .cnn(cnn)
                 .initScale(initScale)
                 .searchesInFlight(searchesInFlight)
                 .expansionsPerRound(expansionsPerRound)

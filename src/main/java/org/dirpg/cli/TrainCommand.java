@@ -44,6 +44,9 @@ public final class TrainCommand implements Callable<Integer> {
                 org.dirpg.env.remote.RemoteOptions.defaults().withCredentials(remoteCredentials.toCredentials()))) {
             Policy policy = settings.algorithm().name().startsWith("UCB") ? null : TrainerFactory.policy(settings, env);
             Trainer trainer = TrainerFactory.trainer(settings, env, policy);
+            if (policy != null && !json) {
+                System.err.println(TrainerFactory.describe(policy));
+            }
             RunSummary summary;
             try (MetricsWriter writer = new MetricsWriter(dir); Progress progress = progress(settings)) {
                 summary = TrainingRun.run(trainer, settings.updates(), m -> {

@@ -19,11 +19,17 @@ import java.nio.charset.StandardCharsets;
  * @param interactions cumulative environment interactions so far
  * @param parameters   the policy's flat theta; null for policy-free trainers
  * @param adamState    {@link org.dirpg.policy.Adam#state()}; null when the trainer's optimiser is not accessible
+ * @param policyRules  how the settings' policy is built from the environment: {@link #POLICY_RULES} (from the
+ *                     observation spaces); absent in checkpoints written before, whose "auto" is read as
+ *                     {@link TrainerFactory#LEGACY_AUTO} (the bandit's Bernoulli, the MiniGrid net, else linear)
  */
 public record Checkpoint(String format, TrainSettings settings, long updatesDone, long interactions, double[] parameters,
-                         double[][] adamState) {
+                         double[][] adamState, String policyRules) {
     /** The format tag of this version of the checkpoint layout. */
     public static final String FORMAT = "dirpg-checkpoint-v1";
+
+    /** The policy rules of this version: networks built from the observation spaces. */
+    public static final String POLICY_RULES = "spaces-v1";
 
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
@@ -45,12 +51,18 @@ public record Checkpoint(String format, TrainSettings settings, long updatesDone
                     + "parameters (" + (parameters == null ? 0 : parameters.length) + ")");
         }
         parameters = parameters == null ? null : parameters.clone();
+        if (policyRules == null && settings.policy().equals("auto")) {
+            settings = settings.toBuilder().policy(TrainerFactory.LEGACY_AUTO).build();
+        }
+        if (policyRules == null) {
+            policyRules = POLICY_RULES;
+        }
     }
 
     /** A checkpoint of the current format. */
     public static Checkpoint of(TrainSettings settings, long updatesDone, long interactions, double[] parameters,
                                 double[][] adamState) {
-        return new Checkpoint(FORMAT, settings, updatesDone, interactions, parameters, adamState);
+        return new Checkpoint(FORMAT, settings, updatesDone, interactions, parameters, adamState, POLICY_RULES);
     }
 
     @Override

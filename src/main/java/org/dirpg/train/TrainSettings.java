@@ -32,7 +32,9 @@ public record TrainSettings(
         int searchesInFlight,
         int expansionsPerRound,
         Heuristic heuristic,
-        boolean reinforceNoBaseline) {
+        boolean reinforceNoBaseline,
+        String net,
+        String cnn) {
 
     public TrainSettings {
         if (envId == null || envId.isBlank()) {
@@ -79,6 +81,11 @@ public record TrainSettings(
         if (!(initScale >= 0) || !Double.isFinite(initScale)) {
             throw new IllegalArgumentException("init_scale: must be a finite number >= 0, got " + initScale);
         }
+        if (policy == null || policy.isBlank()) {
+            policy = "auto";
+        }
+        net = net == null || net.isBlank() ? null : net.trim();
+        cnn = cnn == null || cnn.isBlank() ? null : cnn.trim();
     }
 
     public static Builder builder() {
@@ -110,6 +117,8 @@ public record TrainSettings(
         b.expansionsPerRound = expansionsPerRound;
         b.heuristic = heuristic;
         b.reinforceNoBaseline = reinforceNoBaseline;
+        b.net = net;
+        b.cnn = cnn;
         return b;
     }
 
@@ -147,7 +156,10 @@ public record TrainSettings(
         private int elites = 2;
         /** Safety limit on rollout length; default 10000. */
         private int maxSteps = 10_000;
-        /** Policy: "auto", "linear", "bernoulli", "conv"; default auto (by environment). */
+        /**
+         * Policy: "auto" (a network built from the observation spaces), "mlp", "cnn", "multi", "linear", "bernoulli",
+         * or "conv" (the paper's MiniGrid network: multi with the paper CNN, no hidden layers); default auto.
+         */
         private String policy = "auto";
         /** Scale of the initial random weights; default 0 (uniform initial policy). */
         private double initScale = 0.0;
@@ -163,6 +175,13 @@ public record TrainSettings(
          * written before the option existed (the field absent, read as false) keeps the baseline.
          */
         private boolean reinforceNoBaseline = false;
+        /**
+         * Hidden layers after the observation parts are concatenated (SB3's {@code net_arch}): "64,64", "128:relu",
+         * "none"; default null, the policy kind's own (64,64 tanh without a CNN, none with one).
+         */
+        private String net = null;
+        /** The CNN of image parts: "paper", "nature", "KxK[/S]:c1,c2,..."; default null, by image size. */
+        private String cnn = null;
 
         public Builder envId(String v) { envId = v; return this; }
         public Builder envOptions(Map<String, String> v) { envOptions = new LinkedHashMap<>(v); return this; }
@@ -186,11 +205,13 @@ public record TrainSettings(
         public Builder expansionsPerRound(int v) { expansionsPerRound = v; return this; }
         public Builder heuristic(Heuristic v) { heuristic = v; return this; }
         public Builder reinforceNoBaseline(boolean v) { reinforceNoBaseline = v; return this; }
+        public Builder net(String v) { net = v; return this; }
+        public Builder cnn(String v) { cnn = v; return this; }
 
         public TrainSettings build() {
             return new TrainSettings(envId, envOptions, remoteEndpoints, algorithm, epsilon, priority, alpha, budget,
                     earlyStop, prune, updates, learningRate, seed, rollouts, elites, maxSteps, policy, initScale,
-                    searchesInFlight, expansionsPerRound, heuristic, reinforceNoBaseline);
+                    searchesInFlight, expansionsPerRound, heuristic, reinforceNoBaseline, net, cnn);
         }
     }
 }

@@ -9,7 +9,11 @@ import org.dirpg.env.remote.RemoteOptions;
 import org.dirpg.policy.Adam;
 import org.dirpg.policy.Policies;
 import org.dirpg.policy.Policy;
-import org.dirpg.policy.dl4j.MiniGridConvPolicy;
+import org.dirpg.policy.LinearSoftmaxPolicy;
+import org.dirpg.policy.net.EncodedPolicy;
+import org.dirpg.policy.net.NetPolicy;
+import org.dirpg.policy.net.NetSpec;
+import org.dirpg.policy.net.SpaceNets;
 import org.dirpg.search.SearchConfig;
 
 /** Builds the environment, policy and trainer that a {@link TrainSettings} describes. */
@@ -37,29 +41,76 @@ public final class TrainerFactory {
         return Environments.make(s.envId(), s.envOptions());
     }
 
-    /** The policy named by the settings; "auto" picks Bernoulli for the bandit, the conv net for MiniGrid views. */
+    /** The policy kinds {@link #policy} builds (the command line's and the trainer protocol's {@code policy}). */
+    public static final java.util.List<String> POLICY_KINDS =
+            java.util.List.of("auto", "mlp", "cnn", "multi", "linear", "bernoulli", "conv");
+
+    /**
+     * The policy the settings name, built from the environment's observation spaces ({@link SpaceNets}): "auto" (the
+     * default) is a multi-input network with a CNN when some part is an image and an MLP otherwise; "mlp", "cnn",
+     * "multi" as {@link SpaceNets} says, shaped by the settings' {@code net} and {@code cnn}; "linear" the linear
+     * softmax on the encoded observation (one-hot Discrete parts, scaled Boxes); "bernoulli" the per-decision policy
+     * of the spanning-tree bandit; "conv" the paper's MiniGrid network ("multi" with the paper's CNN and no hidden
+     * layers). {@value #LEGACY_AUTO} is "auto" as checkpoints written before the spaces existed meant it.
+     */
     public static Policy policy(TrainSettings s, Environment env) {
-        String name = s.policy();
-        EnvironmentSpec spec = env.spec();
-        if (name.equals("auto")) {
-            if (env instanceof SpanningTreeBandit) {
-                name = "bernoulli";
-            } else if (isMiniGridView(spec)) {
-                name = "conv";
-            } else {
-                name = "linear";
-            }
-        }
-        if (name.equals("conv")) {
-            if (!isMiniGridView(spec)) {
-                throw new IllegalArgumentException("policy 'conv' needs a MiniGrid observation (image uint8 [7, 7, 3] and "
-                        + "direction), but " + spec.id() + " observes " + spec.observation());
-            }
-            return new MiniGridConvPolicy(s.seed());
-        }
-        return Policies.create(name, spec, s.initScale(), s.seed());
+        return policy(s, env.spec(), env instanceof SpanningTreeBandit);
     }
 
+    /** "auto" in a checkpoint written before policies were built from the observation spaces. */
+    public static final String LEGACY_AUTO = "legacy-auto";
+
+    private static Policy policy(TrainSettings s, EnvironmentSpec spec, boolean bandit) {
+        String name = s.policy();
+        if (name.equals(LEGACY_AUTO)) {
+            name = bandit ? "bernoulli" : isMiniGridView(spec) ? "conv" : "linear";
+        }
+        if (!POLICY_KINDS.contains(name)) {
+            throw new IllegalArgumentException("policy: unknown '" + name + "'; known: " + String.join(", ", POLICY_KINDS));
+        }
+        if ((name.equals("bernoulli") || name.equals("linear") || name.equals("conv"))
+                && (s.cnn() != null || (s.net() != null && !s.net().equals("none")))) {
+            throw new IllegalArgumentException("policy: '" + name + "' takes no --net or --cnn; use --policy mlp, cnn or "
+                    + "multi to shape a network");
+        }
+        switch (name) {
+            case "bernoulli":
+                return Policies.create("bernoulli", spec, s.initScale(), s.seed());
+            case "linear": {
+                NetSpec net = SpaceNets.build(spec, "linear", null, null);
+                return new EncodedPolicy(net, new LinearSoftmaxPolicy(net.vectorWidth(), spec.numActions(),
+                        s.initScale(), s.seed()));
+            }
+            case "conv":
+                if (!isMiniGridView(spec)) {
+                    throw new IllegalArgumentException("policy: 'conv' (the paper's MiniGrid network) needs an image "
+                            + "uint8 [7, 7, 3] and a direction, but " + spec.id() + " observes " + spec.observation()
+                            + "; use --policy auto");
+                }
+                return new NetPolicy(SpaceNets.build(spec, "cnn", "none", SpaceNets.PAPER_CNN), s.seed());
+            default:
+                try {
+                    return new NetPolicy(SpaceNets.build(spec, name, s.net(), s.cnn()), s.seed());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("policy: " + e.getMessage(), e);
+                }
+        }
+    }
+
+    /** The line that says what {@code policy} is, for the start of a run. */
+    public static String describe(Policy policy) {
+        if (policy instanceof NetPolicy net) {
+            return net.describe();
+        }
+        if (policy instanceof EncodedPolicy enc) {
+            return "policy: linear softmax on " + enc.encodedSize() + " encoded features -> " + policy.numActions()
+                    + " logits, " + String.format(java.util.Locale.ROOT, "%,d", policy.numParameters()) + " parameters";
+        }
+        return "policy: " + policy.getClass().getSimpleName() + ", "
+                + String.format(java.util.Locale.ROOT, "%,d", policy.numParameters()) + " parameters";
+    }
+
+    /** An image uint8 [7, 7, 3] then a direction, with 7 actions: the observation the paper's network reads. */
     static boolean isMiniGridView(EnvironmentSpec spec) {
         return spec.observation().size() == 2
                 && spec.observation().get(0).name().equals("image")

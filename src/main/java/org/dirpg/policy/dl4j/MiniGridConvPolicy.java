@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.dirpg.env.State;
+import org.dirpg.policy.MaskedLogSoftmax;
 import org.dirpg.policy.Policy;
 import org.dirpg.policy.WeightedStep;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * flattened to 64 features, concatenated with the one-hot direction (4) and mapped linearly to 7 logits.
  *
  * <p>The graph has two inputs, {@value #IMAGE_INPUT} [n, 3, 7, 7] and {@value #DIRECTION_INPUT} [n, 4], and one output,
- * the logits {@value #LOGITS}; the masked log-softmax is applied outside the graph ({@link MaskedLogSoftmax}).
+ * the logits {@value #LOGITS}; the masked log-softmax is applied outside the graph ({@link org.dirpg.policy.MaskedLogSoftmax}).
  * Weights are drawn U(-1/sqrt(fanIn), 1/sqrt(fanIn)) as in PyTorch's default initialisation, biases start at 0.
  */
 public final class MiniGridNetwork {

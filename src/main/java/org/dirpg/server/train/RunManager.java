@@ -226,6 +226,7 @@ public final class RunManager {
             } catch (IllegalArgumentException e) {
                 throw RunSpecs.named("policy", e);
             }
+            LOG.info("run on {}: {}", settings.envId(), TrainerFactory.describe(policy));
             TrainSettings trainerSettings = resume == null ? settings : settings.toBuilder().seed(resume.resumeSeed()).build();
             AtomicBoolean cancel = new AtomicBoolean();
             // The trainer steps a cancellable view of the environment, so StopRun takes effect within one step. The

@@ -56,6 +56,8 @@ final class RunSpecs {
         if (spec.hasElites()) b.elites(spec.getElites());
         if (spec.hasMaxSteps()) b.maxSteps(spec.getMaxSteps());
         if (spec.hasPolicy()) b.policy(spec.getPolicy());
+        if (spec.hasNet()) b.net(spec.getNet());
+        if (spec.hasCnn()) b.cnn(spec.getCnn());
         if (spec.hasInitScale()) b.initScale(spec.getInitScale());
         if (spec.hasSearchesInFlight()) b.searchesInFlight(spec.getSearchesInFlight());
         if (spec.hasExpansionsPerRound()) b.expansionsPerRound(spec.getExpansionsPerRound());
@@ -79,6 +81,12 @@ final class RunSpecs {
             b.setNativeEnvironment(NativeEnvironment.newBuilder().setEnvId(s.envId()).putAllOptions(s.envOptions()));
         } else {
             b.setRemoteEnvironment(RemoteEnvironment.newBuilder().addAllEndpoints(s.remoteEndpoints()).setEnvId(s.envId()));
+        }
+        if (s.net() != null) {
+            b.setNet(s.net());
+        }
+        if (s.cnn() != null) {
+            b.setCnn(s.cnn());
         }
         return b.setAlgorithm(org.dirpg.proto.train.v1.Algorithm.valueOf("ALGORITHM_" + s.algorithm().name()))
                 .setEpsilon(s.epsilon())

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.dirpg.policy.dl4j.MiniGridConvPolicy;
 import org.dirpg.search.Priority;
 import org.dirpg.train.Algorithm;
 import org.dirpg.train.TrainSettings;
@@ -34,7 +33,9 @@ class MiniGridDirPGTest {
             try (RemoteEnvironment env = (RemoteEnvironment) TrainerFactory.environment(s)) {
                 assertEquals(2, env.endpoints().size());
                 var policy = TrainerFactory.policy(s, env);
-                assertTrue(policy instanceof MiniGridConvPolicy, "auto picks the conv net for a MiniGrid view");
+                assertTrue(policy instanceof org.dirpg.policy.net.NetPolicy net
+                                && net.spec().images().size() == 1 && net.numParameters() == 42_963,
+                        "auto builds the paper's CNN from the served spaces: " + TrainerFactory.describe(policy));
                 Trainer trainer = TrainerFactory.trainer(s, env, policy);
                 List<UpdateMetrics> metrics = new ArrayList<>();
                 for (int u = 0; u < s.updates(); u++) {

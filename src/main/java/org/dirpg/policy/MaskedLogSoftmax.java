@@ -1,4 +1,4 @@
-package org.dirpg.policy.dl4j;
+package org.dirpg.policy;
 
 import org.dirpg.env.ActionSets;
 

@@ -1,4 +1,4 @@
-package org.dirpg.policy.dl4j;
+package org.dirpg.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

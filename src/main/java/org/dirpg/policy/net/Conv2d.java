@@ -1,0 +1,174 @@
+package org.dirpg.policy.net;
+
+/**
+ * A 2-D convolution without padding, {@code y[i][j][o] = act(b[o] + sum_{kh, kw, c} x[i s + kh][j s + kw][c]
+ * W[kh][kw][c][o])}, on [h][w][c] (channels-last) arrays. W is stored [kh][kw][c][o] so the forward pass is one axpy
+ * over the output channels per non-zero input value, and transposed [o][kh][kw][c] for the input gradient.
+ * Parameters in the layer's own order: W as [kh][kw][c][o], then b.
+ */
+public final class Conv2d implements Layer {
+    private final int h;
+    private final int w;
+    private final int c;
+    private final int kernel;
+    private final int stride;
+    private final int channels;
+    private final int outH;
+    private final int outW;
+    private final Activation activation;
+    private final int[] index;
+    private final float[] weights;
+    private final float[] transposed;
+    private final float[] bias;
+
+    /**
+     * @param index where each parameter (W as [kh][kw][c][o], then b) sits in theta
+     */
+    public Conv2d(int h, int w, int c, int kernel, int stride, int channels, Activation activation, int[] index) {
+        if (kernel < 1 || stride < 1 || kernel > h || kernel > w) {
+            throw new IllegalArgumentException("conv " + kernel + "x" + kernel + "/" + stride + " does not fit a "
+                    + h + "x" + w + " input");
+        }
+        this.h = h;
+        this.w = w;
+        this.c = c;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.channels = channels;
+        this.outH = (h - kernel) / stride + 1;
+        this.outW = (w - kernel) / stride + 1;
+        this.activation = activation;
+        int n = kernel * kernel * c * channels;
+        if (index.length != n + channels) {
+            throw new IllegalArgumentException("conv has " + (n + channels) + " parameters, the index names "
+                    + index.length);
+        }
+        this.index = index.clone();
+        this.weights = new float[n];
+        this.transposed = new float[n];
+        this.bias = new float[channels];
+    }
+
+    /** The output's height. */
+    public int outputHeight() {
+        return outH;
+    }
+
+    /** The output's width. */
+    public int outputWidth() {
+        return outW;
+    }
+
+    /** The output's channels. */
+    public int outputChannels() {
+        return channels;
+    }
+
+    @Override
+    public int inputSize() {
+        return h * w * c;
+    }
+
+    @Override
+    public int outputSize() {
+        return outH * outW * channels;
+    }
+
+    @Override
+    public int numParameters() {
+        return index.length;
+    }
+
+    @Override
+    public int[] parameterIndex() {
+        return index.clone();
+    }
+
+    @Override
+    public void load(double[] theta) {
+        int patch = kernel * kernel * c;
+        for (int k = 0; k < weights.length; k++) {
+            float v = (float) theta[index[k]];
+            weights[k] = v;
+            int o = k % channels;
+            int p = k / channels; // (kh * kernel + kw) * c + ch
+            transposed[o * patch + p] = v;
+        }
+        for (int o = 0; o < channels; o++) {
+            bias[o] = (float) theta[index[weights.length + o]];
+        }
+    }
+
+    @Override
+    public void forward(float[] x, float[] y) {
+        for (int i = 0; i < outH; i++) {
+            for (int j = 0; j < outW; j++) {
+                int at = (i * outW + j) * channels;
+                System.arraycopy(bias, 0, y, at, channels);
+                for (int kh = 0; kh < kernel; kh++) {
+                    for (int kw = 0; kw < kernel; kw++) {
+                        int base = ((i * stride + kh) * w + j * stride + kw) * c;
+                        int wBase = (kh * kernel + kw) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            float v = x[base + ch];
+                            if (v != 0f) {
+                                Layer.axpy(v, weights, (wBase + ch) * channels, y, at, channels);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        activation.apply(y, 0, y.length);
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, float[] grad) {
+        activation.backward(y, dy, outH * outW * channels);
+        int biasAt = weights.length;
+        int patch = kernel * kernel * c;
+        if (dx != null) {
+            java.util.Arrays.fill(dx, 0, h * w * c, 0f);
+        }
+        for (int i = 0; i < outH; i++) {
+            for (int j = 0; j < outW; j++) {
+                int at = (i * outW + j) * channels;
+                boolean any = false;
+                for (int o = 0; o < channels; o++) {
+                    float d = dy[at + o];
+                    grad[biasAt + o] += d;
+                    any |= d != 0f;
+                }
+                if (!any) {
+                    continue;
+                }
+                for (int kh = 0; kh < kernel; kh++) {
+                    for (int kw = 0; kw < kernel; kw++) {
+                        int base = ((i * stride + kh) * w + j * stride + kw) * c;
+                        int wBase = (kh * kernel + kw) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            float v = x[base + ch];
+                            if (v != 0f) {
+                                Layer.axpy(v, dy, at, grad, (wBase + ch) * channels, channels);
+                            }
+                        }
+                        if (dx != null) {
+                            for (int o = 0; o < channels; o++) {
+                                float d = dy[at + o];
+                                if (d != 0f) {
+                                    Layer.axpy(d, transposed, o * patch + wBase, dx, base, c);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "conv " + kernel + "x" + kernel + "/" + stride + " " + channels
+                + (activation == Activation.IDENTITY ? "" : " " + activation.label());
+    }
+}

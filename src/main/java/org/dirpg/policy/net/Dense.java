@@ -1,0 +1,102 @@
+package org.dirpg.policy.net;
+
+/**
+ * A fully connected layer {@code y = act(b + x W)} with W stored [in][out], so the forward pass is one axpy over the
+ * outputs per non-zero input (a one-hot input costs O(out)). Parameters in the layer's own order: W row-major, then b.
+ */
+public final class Dense implements Layer {
+    private final int in;
+    private final int out;
+    private final Activation activation;
+    private final int[] index;
+    private final float[] w;
+    private final float[] b;
+
+    /**
+     * @param index where each of the {@code in * out + out} parameters (W [in][out] row-major, then b) sits in theta
+     */
+    public Dense(int in, int out, Activation activation, int[] index) {
+        if (index.length != in * out + out) {
+            throw new IllegalArgumentException("dense " + in + " -> " + out + " has " + (in * out + out)
+                    + " parameters, the index names " + index.length);
+        }
+        this.in = in;
+        this.out = out;
+        this.activation = activation;
+        this.index = index.clone();
+        this.w = new float[in * out];
+        this.b = new float[out];
+    }
+
+    @Override
+    public int inputSize() {
+        return in;
+    }
+
+    @Override
+    public int outputSize() {
+        return out;
+    }
+
+    @Override
+    public int numParameters() {
+        return index.length;
+    }
+
+    @Override
+    public int[] parameterIndex() {
+        return index.clone();
+    }
+
+    @Override
+    public void load(double[] theta) {
+        for (int k = 0; k < w.length; k++) {
+            w[k] = (float) theta[index[k]];
+        }
+        for (int o = 0; o < out; o++) {
+            b[o] = (float) theta[index[w.length + o]];
+        }
+    }
+
+    @Override
+    public void forward(float[] x, float[] y) {
+        System.arraycopy(b, 0, y, 0, out);
+        for (int f = 0; f < in; f++) {
+            float v = x[f];
+            if (v != 0f) {
+                Layer.axpy(v, w, f * out, y, 0, out);
+            }
+        }
+        activation.apply(y, 0, out);
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, float[] grad) {
+        activation.backward(y, dy, out);
+        int bias = w.length;
+        for (int o = 0; o < out; o++) {
+            grad[bias + o] += dy[o];
+        }
+        for (int f = 0; f < in; f++) {
+            float v = x[f];
+            if (v != 0f) {
+                Layer.axpy(v, dy, 0, grad, f * out, out);
+            }
+        }
+        if (dx != null) {
+            for (int f = 0; f < in; f++) {
+                float s = 0f;
+                int row = f * out;
+                for (int o = 0; o < out; o++) {
+                    s += w[row + o] * dy[o];
+                }
+                dx[f] = s;
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "dense " + out + (activation == Activation.IDENTITY ? "" : " " + activation.label());
+    }
+}

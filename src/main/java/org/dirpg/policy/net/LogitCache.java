@@ -1,0 +1,104 @@
+package org.dirpg.policy.net;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Logits by observation for one theta: within a search theta is fixed, and many search nodes share an observation
+ * (the same view reached by different paths, no-op actions), so a node whose observation was seen before costs a
+ * lookup instead of a forward pass. The key is the observation itself, packed exactly: 4 bits a value when every value
+ * is an integer in 0..15 (MiniGrid's views), 8 bits when in 0..255 (pixels), else the doubles' bits; no collisions.
+ * Cleared whenever theta changes and when it holds its capacity (at most 2^18 entries, fewer for large
+ * observations). Thread-safe.
+ */
+public final class LogitCache {
+    private static final int MAX_ENTRIES = 1 << 18;
+    private static final long MAX_WORDS = 1L << 24;
+
+    private final ConcurrentHashMap<Key, double[]> logits = new ConcurrentHashMap<>();
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+    private volatile int capacity = MAX_ENTRIES;
+
+    /** The exact packed key of an observation. */
+    public static Key key(double[] features) {
+        int bits = 4;
+        for (double v : features) {
+            if (!(v >= 0 && v == Math.rint(v) && v < 256)) {
+                bits = 64;
+                break;
+            }
+            if (v >= 16) {
+                bits = 8;
+            }
+        }
+        if (bits == 64) {
+            long[] words = new long[features.length];
+            for (int i = 0; i < features.length; i++) {
+                words[i] = Double.doubleToLongBits(features[i]);
+            }
+            return new Key(words, 64);
+        }
+        int perWord = 64 / bits;
+        long[] words = new long[(features.length + perWord - 1) / perWord];
+        for (int i = 0; i < features.length; i++) {
+            words[i / perWord] |= ((long) features[i]) << ((i % perWord) * bits);
+        }
+        return new Key(words, bits);
+    }
+
+    /** The cached logits of {@code key}, or null (counted as a miss). */
+    public double[] get(Key key) {
+        double[] found = logits.get(key);
+        (found == null ? misses : hits).incrementAndGet();
+        return found;
+    }
+
+    /** Caches {@code value} for {@code key}, first emptying the cache when it is full. */
+    public void put(Key key, double[] value) {
+        if (logits.isEmpty()) {
+            capacity = (int) Math.max(1, Math.min(MAX_ENTRIES, MAX_WORDS / Math.max(1, key.words.length)));
+        }
+        if (logits.size() >= capacity) {
+            logits.clear();
+        }
+        logits.put(key, value);
+    }
+
+    /** Empties the cache (theta changed). */
+    public void clear() {
+        logits.clear();
+    }
+
+    public long hits() {
+        return hits.get();
+    }
+
+    public long misses() {
+        return misses.get();
+    }
+
+    /** An exact packed observation. */
+    public static final class Key {
+        private final long[] words;
+        private final int bits;
+        private final int hash;
+
+        Key(long[] words, int bits) {
+            this.words = words;
+            this.bits = bits;
+            this.hash = Arrays.hashCode(words) * 31 + bits;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && k.bits == bits && Arrays.equals(k.words, words);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}
