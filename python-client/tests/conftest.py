@@ -28,14 +28,30 @@ class NanRewardEnv(gym.Env):
         return np.zeros(2, np.float32), float("nan"), False, False, {}
 
 
-class TupleObsEnv(NanRewardEnv):
-    """Test-only env with an unsupported (Tuple) observation space."""
+class TextObsEnv(NanRewardEnv):
+    """Test-only env with an unsupported (Text) part in a Tuple observation space."""
 
-    observation_space = spaces.Tuple((spaces.Discrete(2), spaces.Discrete(3)))
+    observation_space = spaces.Tuple((spaces.Discrete(2), spaces.Text(5)))
+
+
+class AllSpacesEnv(NanRewardEnv):
+    """Test-only env whose observation nests every supported leaf space in a Dict of a Dict and a Tuple."""
+
+    observation_space = spaces.Dict({
+        "grid": spaces.MultiDiscrete(np.array([[3, 4], [5, 6]]), start=np.array([[0, 1], [0, -2]])),
+        "flags": spaces.MultiBinary(3),
+        "inner": spaces.Dict({"pos": spaces.Box(0, 9, (2,), np.int32), "mode": spaces.Discrete(3, start=1)}),
+        "pair": spaces.Tuple((spaces.Discrete(2), spaces.Box(-1.0, np.array([1.0, 2.0]), (2,), np.float64))),
+    })
+
+    def reset(self, *, seed=None, options=None):
+        gym.Env.reset(self, seed=seed)
+        return self.observation_space.sample(), {}
 
 
 gym.register("DirpgTest/NanReward-v0", entry_point=NanRewardEnv)
-gym.register("DirpgTest/TupleObs-v0", entry_point=TupleObsEnv)
+gym.register("DirpgTest/TextObs-v0", entry_point=TextObsEnv)
+gym.register("DirpgTest/AllSpaces-v0", entry_point=AllSpacesEnv)
 
 
 def serve(envs: list[ServedEnvironment]) -> EnvServer:

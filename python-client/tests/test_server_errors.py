@@ -120,8 +120,8 @@ def test_non_finite_reward_is_internal_and_names_the_env(plain_server):
 
 
 def test_bad_configurations_fail_at_startup_with_clear_messages():
-    with pytest.raises(ValueError, match="Tuple space"):
-        ServedEnvironment("DirpgTest/TupleObs-v0", key=KEY)
+    with pytest.raises(ValueError, match="observation '1' is a Text space; supported: Box, Discrete"):
+        ServedEnvironment("DirpgTest/TextObs-v0", key=KEY)
     with pytest.raises(ValueError, match="subset of 0..6"):
         ServedEnvironment(MULTIROOM, key=KEY, actions=[0, 9])
     with pytest.raises(ValueError, match="needs a MiniGrid env"):

@@ -18,6 +18,7 @@ from gymnasium import spaces
 from minigrid.minigrid_env import MiniGridEnv
 
 from dirpg import paper_reward
+from dirpg.env_families import episode_limit, image_keys, register_family
 from dirpg.env.v1 import environment_pb2 as pb
 from dirpg.observations import ObservationEncoder
 from dirpg.snapshots import KIND_GENERIC, KIND_MINIGRID, GenericSnapshots, MiniGridSnapshots
@@ -62,6 +63,7 @@ class ServedEnvironment:
         self._paper = paper_reward_variant
         if paper_reward_variant:
             paper_reward.require_multiroom(env_id)
+        register_family(env_id)
         try:
             env = self._make()
         except gym.error.UnregisteredEnv as e:  # Gymnasium's message names the id and suggests near ones
@@ -85,7 +87,9 @@ class ServedEnvironment:
         self._is_minigrid = isinstance(env.unwrapped, MiniGridEnv)
         self._encoder = ObservationEncoder(env.observation_space,
                                            drop_keys=("mission",) if self._is_minigrid else (),
-                                           first_keys=("image", "direction") if self._is_minigrid else ())
+                                           first_keys=("image", "direction") if self._is_minigrid else (),
+                                           image_keys=image_keys(env))
+        self.max_episode_steps = episode_limit(env)
         if snapshot == "minigrid" and not self._is_minigrid:
             raise ValueError(f"snapshot mode 'minigrid' needs a MiniGrid env; '{env_id}' is not one")
         self._snapshot_mode = snapshot
@@ -111,7 +115,7 @@ class ServedEnvironment:
         return pb.EnvironmentDescription(
             env_id=self.env_id, observation=self._encoder.specs(), num_actions=self.num_actions,
             provides_bound=self._paper, min_reward=self.min_reward, max_reward=self.max_reward,
-            description=f"options: {options}\n\n{doc}")
+            description=f"options: {options}\n\n{doc}", max_episode_steps=self.max_episode_steps)
 
     # --- reset and step -------------------------------------------------------------------------------------
 
