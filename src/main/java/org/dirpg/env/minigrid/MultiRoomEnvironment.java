@@ -109,7 +109,8 @@ public final class MultiRoomEnvironment implements EncodableEnvironment {
         }
         this.legalMask = legalMask;
         this.spec = new EnvironmentSpec(id(), NUM_ACTIONS,
-                List.of(new TensorSpec("image", new int[] {7, 7, 3}, "uint8", Space.Box.uniform(0, 255)),
+                List.of(new TensorSpec("image", new int[] {7, 7, 3}, "uint8",
+                                new Space.Box(new double[] {0}, new double[] {255}, Boolean.TRUE)),
                         new TensorSpec("direction", new int[0], "int64", new Space.Discrete(4))),
                 paperReward,
                 paperReward ? MultiRoomBounds.CLOSE_DOOR_REWARD : 0.0,
