@@ -67,6 +67,23 @@ public final class Dl4jBench {
         report(out, "graph backprop batch 64", 64, measure(10, 100, i -> policy.graphGradient(steps, gradient)));
         // In FLOAT the policy's own gradient runs on ConvGradient (distinct random observations: no grouping).
         report(out, "addGradient batch 64", 64, measure(10, 100, i -> policy.addGradient(steps, gradient)));
+        // The general plain-array network of the same architecture and theta (policy/net), on the same observations.
+        org.dirpg.policy.net.NetSpec spec = org.dirpg.policy.net.SpaceNets.build(
+                new org.dirpg.env.minigrid.MultiRoomEnvironment("MiniGrid-MultiRoom-N6-v0", true, null, null, 0b100111L)
+                        .spec(), "auto", null, null);
+        org.dirpg.policy.net.NetPolicy net = new org.dirpg.policy.net.NetPolicy(spec, policy.parameters());
+        org.dirpg.policy.net.Network network = new org.dirpg.policy.net.Network(spec, policy.parameters());
+        report(out, "net forward batch 1", 1, measure(3000, 30000,
+                i -> network.logits(states.get(i % 64).features(), logits)));
+        report(out, "net addGradient batch 64", 64, measure(10, 100, i -> net.addGradient(steps, gradient)));
+        for (int round = 0; round < 3; round++) {
+            report(out, "plain forward batch 1 (again)", 1, measure(300, 30000,
+                    i -> plain.logits(states.get(i % 64).features(), logits)));
+            report(out, "net forward batch 1 (again)", 1, measure(300, 30000,
+                    i -> network.logits(states.get(i % 64).features(), logits)));
+            report(out, "addGradient batch 64 (again)", 64, measure(10, 200, i -> policy.addGradient(steps, gradient)));
+            report(out, "net addGradient 64 (again)", 64, measure(10, 200, i -> net.addGradient(steps, gradient)));
+        }
     }
 
     private interface Call {

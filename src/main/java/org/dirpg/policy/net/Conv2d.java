@@ -101,22 +101,24 @@ public final class Conv2d implements Layer {
 
     @Override
     public void forward(float[] x, float[] y) {
+        float[] acc = new float[channels];
         for (int i = 0; i < outH; i++) {
             for (int j = 0; j < outW; j++) {
                 int at = (i * outW + j) * channels;
-                System.arraycopy(bias, 0, y, at, channels);
+                System.arraycopy(bias, 0, acc, 0, channels);
+                // one kernel row's inputs (kw, ch) are contiguous in [h][w][c], and so are their weights
+                int row = kernel * c;
                 for (int kh = 0; kh < kernel; kh++) {
-                    for (int kw = 0; kw < kernel; kw++) {
-                        int base = ((i * stride + kh) * w + j * stride + kw) * c;
-                        int wBase = (kh * kernel + kw) * c;
-                        for (int ch = 0; ch < c; ch++) {
-                            float v = x[base + ch];
-                            if (v != 0f) {
-                                Layer.axpy(v, weights, (wBase + ch) * channels, y, at, channels);
-                            }
+                    int base = ((i * stride + kh) * w + j * stride) * c;
+                    int wRow = kh * row;
+                    for (int q = 0; q < row; q++) {
+                        float v = x[base + q];
+                        if (v != 0f) {
+                            Layer.axpy(v, weights, (wRow + q) * channels, acc, 0, channels);
                         }
                     }
                 }
+                System.arraycopy(acc, 0, y, at, channels);
             }
         }
         activation.apply(y, 0, y.length);
@@ -142,22 +144,20 @@ public final class Conv2d implements Layer {
                 if (!any) {
                     continue;
                 }
+                int row = kernel * c;
                 for (int kh = 0; kh < kernel; kh++) {
-                    for (int kw = 0; kw < kernel; kw++) {
-                        int base = ((i * stride + kh) * w + j * stride + kw) * c;
-                        int wBase = (kh * kernel + kw) * c;
-                        for (int ch = 0; ch < c; ch++) {
-                            float v = x[base + ch];
-                            if (v != 0f) {
-                                Layer.axpy(v, dy, at, grad, (wBase + ch) * channels, channels);
-                            }
+                    int rowBase = ((i * stride + kh) * w + j * stride) * c;
+                    for (int q = 0; q < row; q++) {
+                        float v = x[rowBase + q];
+                        if (v != 0f) {
+                            Layer.axpy(v, dy, at, grad, (kh * row + q) * channels, channels);
                         }
-                        if (dx != null) {
-                            for (int o = 0; o < channels; o++) {
-                                float d = dy[at + o];
-                                if (d != 0f) {
-                                    Layer.axpy(d, transposed, o * patch + wBase, dx, base, c);
-                                }
+                    }
+                    if (dx != null) {
+                        for (int o = 0; o < channels; o++) {
+                            float d = dy[at + o];
+                            if (d != 0f) {
+                                Layer.axpy(d, transposed, o * patch + kh * row, dx, rowBase, row);
                             }
                         }
                     }

@@ -19,6 +19,13 @@ public final class Encoder {
         int w = im.w();
         int c = im.c();
         float[] x = new float[h * w * c];
+        if (!im.channelsFirst() && !im.scaled()) {
+            int off = input.offset();
+            for (int e = 0; e < x.length; e++) {
+                x[e] = (float) features[off + e];
+            }
+            return x;
+        }
         for (int i = 0; i < h; i++) {
             for (int j = 0; j < w; j++) {
                 for (int ch = 0; ch < c; ch++) {
