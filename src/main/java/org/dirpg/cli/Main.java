@@ -12,6 +12,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "dirpg", mixinStandardHelpOptions = true, version = "dirpg 0.1.0",
         description = "Direct Policy Gradients (Lorberbom et al.) with A* sampling over trajectories.",
         subcommands = {TrainCommand.class, EvalCommand.class, ServeCommand.class, BenchCommand.class, ExperimentCommand.class,
+                ExportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,0 +1,73 @@
+package org.dirpg.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dirpg.env.Environment;
+import org.dirpg.policy.Policy;
+import org.dirpg.policy.dl4j.NetGraphs;
+import org.dirpg.policy.net.NetPolicy;
+import org.dirpg.train.Checkpoint;
+import org.dirpg.train.TrainSettings;
+import org.dirpg.train.TrainerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dirpg export --dl4j}: a checkpoint's network policy as a DL4J {@code ModelSerializer} zip (the same
+ * architecture as a {@code ComputationGraph}, its parameters, no updater state), for users who carry the policy into
+ * DL4J. The graph's inputs are described by {@link NetGraphs}.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write a checkpoint's network policy as a DL4J ComputationGraph zip (ModelSerializer).")
+public final class ExportCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, description = "checkpoint.json (or .json.gz) of a network policy.")
+    Path checkpoint;
+
+    @Option(names = "--dl4j", required = true, description = "The zip file to write.")
+    Path out;
+
+    @Option(names = "--remote", split = ",", description = "Env server endpoints that describe the environment, "
+            + "replacing the checkpoint's (only the spaces are read).")
+    List<String> remote = new ArrayList<>();
+
+    @picocli.CommandLine.Mixin
+    RemoteCredentialOptions remoteCredentials;
+
+    @Override
+    public Integer call() throws IOException {
+        Checkpoint ck = Checkpoint.read(checkpoint);
+        if (ck.parameters() == null) {
+            throw new IllegalArgumentException("--checkpoint: " + checkpoint + " holds no policy parameters (a UCB run?)");
+        }
+        TrainSettings s = ck.settings();
+        if (!remote.isEmpty()) {
+            s = s.toBuilder().remoteEndpoints(remote).build();
+        }
+        try (Environment env = TrainerFactory.environment(s,
+                org.dirpg.env.remote.RemoteOptions.defaults().withCredentials(remoteCredentials.toCredentials()))) {
+            Policy policy = TrainerFactory.policy(s, env);
+            if (!(policy instanceof NetPolicy net)) {
+                throw new IllegalArgumentException("--checkpoint: its policy is " + TrainerFactory.describe(policy)
+                        + "; only network policies (auto, mlp, cnn, multi, conv) export to DL4J");
+            }
+            net.setParameters(ck.parameters());
+            NetGraphs.export(net.spec(), net.parameters(), out);
+            System.out.println(net.describe());
+            System.out.println("wrote " + out + " (DL4J ComputationGraph; inputs: "
+                    + String.join(", ", inputNames(net)) + "; output: " + NetGraphs.LOGITS + ", before the legal-action mask)");
+        }
+        return 0;
+    }
+
+    private static List<String> inputNames(NetPolicy net) {
+        List<String> names = new ArrayList<>();
+        net.spec().images().forEach(i -> names.add(i.name() + " (NCHW)"));
+        if (net.spec().vectorWidth() > 0) {
+            names.add(NetGraphs.VECTOR_INPUT + " (" + net.spec().vectorWidth() + " encoded features)");
+        }
+        return names;
+    }
+}
