@@ -44,6 +44,9 @@ public final class TrainCommand implements Callable<Integer> {
                 org.dirpg.env.remote.RemoteOptions.defaults().withCredentials(remoteCredentials.toCredentials()))) {
             Policy policy = settings.algorithm().name().startsWith("UCB") ? null : TrainerFactory.policy(settings, env);
             Trainer trainer = TrainerFactory.trainer(settings, env, policy);
+            if (trainer instanceof org.dirpg.train.DirPGTrainer dirpg) {
+                dirpg.onWarning(message -> System.err.println("warning: " + message));
+            }
             RunSummary summary;
             try (MetricsWriter writer = new MetricsWriter(dir); Progress progress = progress(settings)) {
                 summary = TrainingRun.run(trainer, settings.updates(), m -> {
