@@ -117,11 +117,12 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
 
     @Override
     public UpdateMetrics update() {
-        List<SearchResult> results = searchAll();
+        List<Searched> results = searchAll();
         if (updates == 0 && env.spec().maxEpisodeSteps() == 0) {
             EpisodeLimits.requireBudgetCoversFirstRollout(env.spec(), estimator.config().budget(),
-                    results.get(0).aOpt().leaf().depth(), estimator.config().episodeCap());
+                    results.get(0).result().aOpt().leaf().depth(), estimator.config().episodeCap());
         }
+        double[] gradient = new double[policy.numParameters()];
         List<WeightedStep> steps = new ArrayList<>();
         double ret = 0;
         double dirRet = 0;
@@ -131,9 +132,14 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         int candidates = 0;
         long spent = 0;
         long first = -1;
-        for (SearchResult r : results) {
-            for (WeightedStep s : estimator.update(r)) {
-                steps.add(new WeightedStep(s.state(), s.action(), s.weight() / results.size()));
+        for (Searched s : results) {
+            SearchResult r = s.result();
+            if (s.gradient() != null) {
+                for (int i = 0; i < gradient.length; i++) {
+                    gradient[i] += s.gradient()[i];
+                }
+            } else {
+                steps.addAll(s.steps());
             }
             ret += r.aOpt().ret() / results.size();
             dirRet += r.aDir().ret() / results.size();
@@ -146,16 +152,41 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
                 first = r.firstImprovementInteractions();
             }
         }
-        double norm = Vectors.ascend(policy, adam, steps);
+        if (!steps.isEmpty()) {
+            policy.addGradient(steps, gradient);
+        }
+        double norm = Vectors.ascend(policy, adam, gradient);
         interactions += spent;
-        last = results.get(results.size() - 1);
+        last = results.get(results.size() - 1).result();
         UpdateMetrics m = new UpdateMetrics(updates++, interactions, ret, dirRet, dOpt, dDir, candidates, spent, first, norm);
         Optional<String> warning = watch.observe(m, results.size(), aOptSteps);
         warning.ifPresent(warnings);
         return m;
     }
 
-    private List<SearchResult> searchAll() {
+    /**
+     * One search of an update with its weighted steps (eq. 10 over K searches: weights 1/(eps K)), and their gradient
+     * when it was computed on the search's own thread (null: the update computes it).
+     */
+    private record Searched(SearchResult result, List<WeightedStep> steps, double[] gradient) {
+    }
+
+    /** Searches episode {@code episodeSeed} with Gamma from {@code searchSeed}; on a search thread also its gradient. */
+    private Searched searchOne(long episodeSeed, long searchSeed, boolean gradientHere) {
+        SearchResult r = estimator.search(searchEnv, searchPolicy, env.reset(episodeSeed), searchSeed);
+        List<WeightedStep> steps = new ArrayList<>();
+        for (WeightedStep s : estimator.update(r)) {
+            steps.add(new WeightedStep(s.state(), s.action(), s.weight() / searchesInFlight));
+        }
+        double[] gradient = null;
+        if (gradientHere) {
+            gradient = new double[policy.numParameters()];
+            policy.addGradient(steps, gradient);
+        }
+        return new Searched(r, steps, gradient);
+    }
+
+    private List<Searched> searchAll() {
         long[] episodeSeeds = new long[searchesInFlight];
         long[] searchSeeds = new long[searchesInFlight];
         for (int k = 0; k < searchesInFlight; k++) {
@@ -163,16 +194,17 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
             searchSeeds[k] = rng.nextLong();
         }
         if (pool == null) {
-            return List.of(estimator.search(searchEnv, searchPolicy, env.reset(episodeSeeds[0]), searchSeeds[0]));
+            return List.of(searchOne(episodeSeeds[0], searchSeeds[0], false));
         }
-        List<Future<SearchResult>> futures = new ArrayList<>();
+        boolean gradientHere = policy.concurrentGradients();
+        List<Future<Searched>> futures = new ArrayList<>();
         for (int k = 0; k < searchesInFlight; k++) {
             int i = k;
-            futures.add(pool.submit(() -> estimator.search(searchEnv, searchPolicy, env.reset(episodeSeeds[i]), searchSeeds[i])));
+            futures.add(pool.submit(() -> searchOne(episodeSeeds[i], searchSeeds[i], gradientHere)));
         }
-        List<SearchResult> out = new ArrayList<>();
+        List<Searched> out = new ArrayList<>();
         try {
-            for (Future<SearchResult> f : futures) {
+            for (Future<Searched> f : futures) {
                 out.add(f.get());
             }
         } catch (InterruptedException e) {
