@@ -65,6 +65,39 @@ class SearchesInFlightTest {
         }
     }
 
+    /**
+     * The same K = 2 run on DeepSea in-process (K threads) and served by the Java env server on loopback (coalesced
+     * into StepBatch round trips): the same metrics and the same theta, bit for bit.
+     */
+    @Test
+    void coalescingOverTheNetworkChangesNothingTheSearchesSee() throws Exception {
+        org.dirpg.env.classic.DeepSea sea = new org.dirpg.env.classic.DeepSea(6, 1.0, 20);
+        byte[] key = "searches-in-flight test key 0123".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.dirpg.server.env.EnvironmentServer server = org.dirpg.server.env.EnvironmentServer.start(
+                new org.dirpg.server.env.EnvironmentServiceImpl(List.of(sea), key, 1), 0, 1 << 20);
+        try (org.dirpg.env.remote.RemoteEnvironment remote = org.dirpg.env.remote.RemoteEnvironment.connect("DeepSea-v0",
+                org.dirpg.env.remote.EndpointList.parse("127.0.0.1:" + server.port()),
+                org.dirpg.env.remote.RemoteOptions.defaults())) {
+            List<List<Object>> runs = new ArrayList<>();
+            for (Environment env : List.of(sea, remote)) {
+                LinearSoftmaxPolicy policy = new LinearSoftmaxPolicy(sea.spec().featureSize(), 2, 0.3, 6);
+                List<UpdateMetrics> metrics = new ArrayList<>();
+                try (DirPGTrainer t = new DirPGTrainer(env, policy,
+                        org.dirpg.search.SearchConfig.gumbel(1.0, 200, false), new Adam(0.01), 3, 2)) {
+                    assertEquals(env == remote, t.coalescing());
+                    for (int u = 0; u < 20; u++) {
+                        metrics.add(t.update());
+                    }
+                }
+                runs.add(List.of(metrics, policy.parameters()));
+            }
+            assertEquals(runs.get(0).get(0), runs.get(1).get(0));
+            assertArrayEquals((double[]) runs.get(0).get(1), (double[]) runs.get(1).get(1));
+        } finally {
+            server.stop();
+        }
+    }
+
     /** The policies the trainer may call from K threads give every thread what a lone caller gets. */
     @Test
     void linearAndBernoulliPoliciesAreSafeForConcurrentEvaluation() throws Exception {

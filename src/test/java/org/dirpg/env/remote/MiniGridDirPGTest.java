@@ -36,6 +36,8 @@ class MiniGridDirPGTest {
                 var policy = TrainerFactory.policy(s, env);
                 assertTrue(policy instanceof MiniGridConvPolicy, "auto picks the conv net for a MiniGrid view");
                 Trainer trainer = TrainerFactory.trainer(s, env, policy);
+                assertTrue(((org.dirpg.train.DirPGTrainer) trainer).coalescing(),
+                        "K = 2 searches on a remote environment share round trips");
                 List<UpdateMetrics> metrics = new ArrayList<>();
                 for (int u = 0; u < s.updates(); u++) {
                     double[] before = policy.parameters();
