@@ -67,6 +67,13 @@ public final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RemoteCredentialOptions remoteCredentials;
 
+    @Option(names = "--env", split = ",", description = "A user's environment class to offer beside the native "
+            + "environments (java -cp dirpg.jar:your.jar org.dirpg.cli.Main serve --env com.example.MyEnv): runs may "
+            + "name it as their native_environment, and the environment service serves it when it is an "
+            + "EncodableEnvironment. Environments of EnvironmentProviders on the class path are offered without it. "
+            + "Repeatable or comma-separated.")
+    java.util.List<String> userEnvs = new java.util.ArrayList<>();
+
     @Option(names = "--remote-allow", split = ",",
             description = "Remote environment endpoints runs may name: host:port, host:* or a full target such as "
                     + "dns:///minigrid:50061 (repeatable or comma-separated). Default: loopback host:port only.")
@@ -106,6 +113,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (!adminCns.isEmpty() && (tls == null || !tls.mutual())) {
             throw new IllegalArgumentException("--admin-cn: names client certificates, so it needs --tls-client-ca");
+        }
+        for (String name : userEnvs) {
+            org.dirpg.env.classic.Environments.registerClass(name);
         }
         DirpgServer.Builder builder = DirpgServer.builder(NettyServerBuilder.forAddress(new InetSocketAddress(host, port),
                         tls != null ? tls.credentials() : InsecureServerCredentials.create()))

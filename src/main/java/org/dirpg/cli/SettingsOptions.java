@@ -98,7 +98,9 @@ public final class SettingsOptions {
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "valid-bound")
     String heuristic;
 
-    @Option(names = "--max-steps", description = "Safety limit on a sampled rollout's length. Default: ${DEFAULT-VALUE}.",
+    @Option(names = "--max-steps", description = "The cap on an episode's length: a rollout or a DirPG search "
+            + "trajectory still running after this many steps is cut there, as Gymnasium's TimeLimit does. It is what "
+            + "ends episodes of an environment that declares no limit (e.g. CliffWalking-v1). Default: ${DEFAULT-VALUE}.",
             defaultValue = "10000")
     int maxSteps;
 

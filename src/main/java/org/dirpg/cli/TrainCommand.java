@@ -47,6 +47,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (policy != null && !json) {
                 System.err.println(TrainerFactory.describe(policy));
             }
+            if (trainer instanceof org.dirpg.train.DirPGTrainer dirpg) {
+                dirpg.onWarning(message -> System.err.println("warning: " + message));
+            }
             RunSummary summary;
             try (MetricsWriter writer = new MetricsWriter(dir); Progress progress = progress(settings)) {
                 summary = TrainingRun.run(trainer, settings.updates(), m -> {

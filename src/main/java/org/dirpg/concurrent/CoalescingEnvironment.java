@@ -71,6 +71,11 @@ public final class CoalescingEnvironment implements Environment {
         return steps.call(new StepRequest(List.copyOf(states), actions.clone()));
     }
 
+    @Override
+    public boolean isRemote() {
+        return inner.isRemote();
+    }
+
     /** The mean number of callers' requests per batched call so far. */
     public double meanBatchSize() {
         return steps.meanBatchSize();

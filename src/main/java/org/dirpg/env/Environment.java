@@ -45,6 +45,17 @@ public interface Environment extends AutoCloseable {
         return out;
     }
 
+    /**
+     * True when every call crosses a network (an environment served by env servers): then batching saves round trips
+     * and the DirPG trainer coalesces the steps of K searches in flight into one {@link #stepBatch}. False (the
+     * default) for an in-process environment, whose K searches run on K threads each stepping it directly, so
+     * {@link #reset} and {@link #step} must be safe to call from several threads at once (they are pure functions of
+     * their arguments; a shared cache must be thread-safe).
+     */
+    default boolean isRemote() {
+        return false;
+    }
+
     @Override
     default void close() {
     }

@@ -13,9 +13,12 @@ package org.dirpg.search;
  * @param expansionsPerRound after a_opt, regions expanded together in one policy batch and one environment batch
  *                   (1 = strict best-first order, the paper's setting; more fills batches for remote environments)
  * @param heuristic  the U of the A* priority (pruning always uses the valid bound)
+ * @param episodeCap a trajectory still running after this many steps is cut there and yielded as complete, as
+ *                   Gymnasium's TimeLimit truncates an episode (0 = no cap): what ends the search's rollouts on an
+ *                   environment that declares no episode limit
  */
 public record SearchConfig(double epsilon, Priority priority, double alpha, long budget, boolean earlyStop,
-                           boolean prune, int expansionsPerRound, Heuristic heuristic) {
+                           boolean prune, int expansionsPerRound, Heuristic heuristic, int episodeCap) {
     public SearchConfig {
         if (epsilon == 0 || !Double.isFinite(epsilon)) {
             throw new IllegalArgumentException("epsilon must be a non-zero finite number (eq. 10 divides by it), got " + epsilon);
@@ -35,6 +38,15 @@ public record SearchConfig(double epsilon, Priority priority, double alpha, long
         if (heuristic == null) {
             throw new IllegalArgumentException("heuristic must be VALID_BOUND or DISCOUNTED");
         }
+        if (episodeCap < 0) {
+            throw new IllegalArgumentException("episode cap must be >= 0 steps (0 = none), got " + episodeCap);
+        }
+    }
+
+    /** No episode cap. */
+    public SearchConfig(double epsilon, Priority priority, double alpha, long budget, boolean earlyStop,
+                        boolean prune, int expansionsPerRound, Heuristic heuristic) {
+        this(epsilon, priority, alpha, budget, earlyStop, prune, expansionsPerRound, heuristic, 0);
     }
 
     /** With the valid bound as the A* heuristic. */
@@ -50,12 +62,17 @@ public record SearchConfig(double epsilon, Priority priority, double alpha, long
 
     /** The same search, expanding {@code n} regions per round after a_opt. */
     public SearchConfig withExpansionsPerRound(int n) {
-        return new SearchConfig(epsilon, priority, alpha, budget, earlyStop, prune, n, heuristic);
+        return new SearchConfig(epsilon, priority, alpha, budget, earlyStop, prune, n, heuristic, episodeCap);
     }
 
     /** The same search with {@code h} as the A* priority's U. */
     public SearchConfig withHeuristic(Heuristic h) {
-        return new SearchConfig(epsilon, priority, alpha, budget, earlyStop, prune, expansionsPerRound, h);
+        return new SearchConfig(epsilon, priority, alpha, budget, earlyStop, prune, expansionsPerRound, h, episodeCap);
+    }
+
+    /** The same search, cutting trajectories at {@code steps} steps (0 = no cap). */
+    public SearchConfig withEpisodeCap(int steps) {
+        return new SearchConfig(epsilon, priority, alpha, budget, earlyStop, prune, expansionsPerRound, heuristic, steps);
     }
 
     /** Gumbel-only priority, no pruning. */

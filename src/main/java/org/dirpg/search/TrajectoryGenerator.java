@@ -267,6 +267,11 @@ public final class TrajectoryGenerator {
             yielded++;
             return candidate(child, r.g()); // line 15
         }
+        if (config.episodeCap() > 0 && child.depth() >= config.episodeCap()) {
+            // Truncated at the cap, as a TimeLimit would end the episode here: complete with the return so far.
+            yielded++;
+            return candidate(child, r.g());
+        }
         long childKey = SplitMix.derive(r.key(), a);
         if (yielded == 0) {
             // The a_opt rollout continues uninterrupted: the special child holds the largest G.

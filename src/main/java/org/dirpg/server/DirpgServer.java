@@ -193,12 +193,20 @@ public final class DirpgServer {
         }
     }
 
-    /** Every native environment of {@link Environments}, with its default options. */
+    /**
+     * Every environment of {@link Environments} with its default options: the native ones, and those of providers or
+     * {@code serve --env} whose states can be encoded (the others are only for training runs, not for the
+     * environment protocol, which hands out state tokens).
+     */
     static List<EncodableEnvironment> nativeEnvironments() {
         List<EncodableEnvironment> out = new ArrayList<>();
+        java.util.Set<String> nativeIds = java.util.Set.copyOf(org.dirpg.env.classic.Environments.nativeIds());
         for (String id : Environments.ids()) {
             Environment env = Environments.make(id);
             if (!(env instanceof EncodableEnvironment e)) {
+                if (!nativeIds.contains(id)) {
+                    continue;
+                }
                 throw new IllegalStateException("native environment " + id + " cannot encode its states for the "
                         + "environment protocol");
             }

@@ -112,7 +112,24 @@ public record Checkpoint(String format, TrainSettings settings, long updatesDone
         return c;
     }
 
-    /** Reads UTF-8 bytes written by {@link #toBytes()}. */
+    /**
+     * Writes this checkpoint to {@code file} (parent directories created): JSON, or gzip-compressed JSON when the
+     * name ends in ".gz"; {@link #read} reads either back.
+     */
+    public void write(java.nio.file.Path file) throws java.io.IOException {
+        java.nio.file.Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            java.nio.file.Files.createDirectories(parent);
+        }
+        if (file.getFileName().toString().endsWith(".gz")) {
+            try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(file))) {
+                out.write(toBytes());
+            }
+            return;
+        }
+        java.nio.file.Files.writeString(file, toJson());
+    }
+
     /** Reads a checkpoint file: JSON, or gzip-compressed JSON when the name ends in ".gz" (as under models/). */
     public static Checkpoint read(java.nio.file.Path file) throws java.io.IOException {
         if (!java.nio.file.Files.isRegularFile(file)) {
@@ -126,6 +143,7 @@ public record Checkpoint(String format, TrainSettings settings, long updatesDone
         return fromJson(java.nio.file.Files.readString(file));
     }
 
+    /** Reads UTF-8 bytes written by {@link #toBytes()}. */
     public static Checkpoint fromBytes(byte[] bytes) {
         return fromJson(new String(bytes, StandardCharsets.UTF_8));
     }

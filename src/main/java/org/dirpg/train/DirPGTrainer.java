@@ -2,18 +2,20 @@ package org.dirpg.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.dirpg.concurrent.CoalescingEnvironment;
+import org.dirpg.concurrent.CoalescingPolicy;
 import org.dirpg.env.Environment;
 import org.dirpg.estimator.DirectPolicyGradient;
 import org.dirpg.estimator.SearchResult;
 import org.dirpg.policy.Adam;
 import org.dirpg.policy.Policy;
-import org.dirpg.concurrent.CoalescingEnvironment;
-import org.dirpg.concurrent.CoalescingPolicy;
 import org.dirpg.policy.WeightedStep;
 import org.dirpg.search.SearchConfig;
 
@@ -23,11 +25,22 @@ import org.dirpg.search.SearchConfig;
  * (eq. 10).
  *
  * <p>With {@code searchesInFlight} K = 1 (the paper's setting) an update is one episode. With K > 1, K episodes, each
- * with its own seed, are searched concurrently against the same theta, so that the round trips of remote
- * environments overlap; their gradients are averaged into one step. The searches' environment steps and policy
- * evaluations are coalesced into batched calls (one StepBatch round trip, one network forward pass for all of them).
+ * with its own seed, are searched concurrently against the same theta and their gradients are averaged into one
+ * step. On an in-process environment the K searches run on K threads, each calling the environment and the policy
+ * directly (both must allow concurrent {@code step} and {@code logProbabilities} calls). On a remote environment
+ * ({@link Environment#isRemote()}) the searches' environment steps and policy evaluations are coalesced into batched
+ * calls (one StepBatch round trip, one network forward pass for all of them), which saves round trips. Either way
+ * every search's draws come from its own seed and the gradients are summed in search order, so the run does not
+ * depend on thread scheduling.
+ *
+ * <p>Runs that cannot learn say so: a budget shorter than the environment's episode limit is refused at construction
+ * ({@link EpisodeLimits}), or at the first update when the spec declares no limit and the first a_opt is longer than
+ * the budget; a gradient that stays exactly zero for {@link ZeroGradientWatch#UPDATES} updates gives one warning
+ * (to {@link #onWarning}; by default the log) and the run goes on.
  */
 public final class DirPGTrainer implements Trainer, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DirPGTrainer.class);
+
     private final Environment env;
     private final Policy policy;
     private final Policy searchPolicy;
@@ -37,6 +50,10 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
     private final SplittableRandom rng;
     private final int searchesInFlight;
     private final ExecutorService pool;
+    private final boolean coalescing;
+    private final boolean ownsPool;
+    private final ZeroGradientWatch watch;
+    private Consumer<String> warnings = message -> LOG.warn(message);
     private long updates;
     private long interactions;
     private SearchResult last;
@@ -45,63 +62,131 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         this(env, policy, config, adam, seed, 1);
     }
 
+    /**
+     * @throws IllegalArgumentException if K < 1, or the budget is shorter than the environment's episode limit
+     */
     public DirPGTrainer(Environment env, Policy policy, SearchConfig config, Adam adam, long seed, int searchesInFlight) {
+        this(env, policy, config, adam, seed, searchesInFlight, null);
+    }
+
+    /**
+     * As {@link #DirPGTrainer(Environment, Policy, SearchConfig, Adam, long, int)}, running the K searches on
+     * {@code searchThreads} (any number of threads; the caller shuts it down) instead of a pool of K threads of its
+     * own. The run is the same whatever the pool.
+     */
+    public DirPGTrainer(Environment env, Policy policy, SearchConfig config, Adam adam, long seed, int searchesInFlight,
+                        ExecutorService searchThreads) {
         if (searchesInFlight < 1) {
             throw new IllegalArgumentException("searches_in_flight: must be at least 1, got " + searchesInFlight);
         }
+        EpisodeLimits.requireBudgetCoversEpisode(env.spec(), config.budget());
         this.env = env;
         this.policy = policy;
         this.estimator = new DirectPolicyGradient(config);
         this.adam = adam;
         this.rng = new SplittableRandom(seed);
         this.searchesInFlight = searchesInFlight;
-        if (searchesInFlight == 1) {
-            this.searchPolicy = policy;
-            this.searchEnv = env;
-            this.pool = null;
-        } else {
+        this.watch = new ZeroGradientWatch(env.spec(), config);
+        this.coalescing = searchesInFlight > 1 && env.isRemote();
+        if (coalescing) {
             this.searchPolicy = new CoalescingPolicy(policy, searchesInFlight);
             this.searchEnv = new CoalescingEnvironment(env, searchesInFlight);
-            this.pool = Executors.newFixedThreadPool(searchesInFlight, r -> {
-                Thread t = new Thread(r, "dirpg-search");
-                t.setDaemon(true);
-                return t;
-            });
+        } else {
+            this.searchPolicy = policy;
+            this.searchEnv = env;
         }
+        this.ownsPool = searchesInFlight > 1 && searchThreads == null;
+        this.pool = searchesInFlight == 1 ? null : searchThreads != null ? searchThreads
+                : Executors.newFixedThreadPool(searchesInFlight, r -> {
+                    Thread t = new Thread(r, "dirpg-search");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** Where the zero-gradient warning goes (default: this class's log, as WARN). */
+    public DirPGTrainer onWarning(Consumer<String> sink) {
+        this.warnings = sink;
+        return this;
+    }
+
+    /** True when the K searches' calls are coalesced into batches (K > 1 on a remote environment). */
+    public boolean coalescing() {
+        return coalescing;
     }
 
     @Override
     public UpdateMetrics update() {
-        List<SearchResult> results = searchAll();
+        List<Searched> results = searchAll();
+        if (updates == 0 && env.spec().maxEpisodeSteps() == 0) {
+            EpisodeLimits.requireBudgetCoversFirstRollout(env.spec(), estimator.config().budget(),
+                    results.get(0).result().aOpt().leaf().depth(), estimator.config().episodeCap());
+        }
+        double[] gradient = new double[policy.numParameters()];
         List<WeightedStep> steps = new ArrayList<>();
         double ret = 0;
         double dirRet = 0;
         double dOpt = 0;
         double dDir = 0;
+        double aOptSteps = 0;
         int candidates = 0;
         long spent = 0;
         long first = -1;
-        for (SearchResult r : results) {
-            for (WeightedStep s : estimator.update(r)) {
-                steps.add(new WeightedStep(s.state(), s.action(), s.weight() / results.size()));
+        for (Searched s : results) {
+            SearchResult r = s.result();
+            if (s.gradient() != null) {
+                for (int i = 0; i < gradient.length; i++) {
+                    gradient[i] += s.gradient()[i];
+                }
+            } else {
+                steps.addAll(s.steps());
             }
             ret += r.aOpt().ret() / results.size();
             dirRet += r.aDir().ret() / results.size();
             dOpt += r.aOpt().d() / results.size();
             dDir += r.aDir().d() / results.size();
+            aOptSteps += (double) r.aOpt().leaf().depth() / results.size();
             candidates += r.candidates();
             spent += r.interactions();
             if (r.firstImprovementInteractions() >= 0 && first < 0) {
                 first = r.firstImprovementInteractions();
             }
         }
-        double norm = Vectors.ascend(policy, adam, steps);
+        if (!steps.isEmpty()) {
+            policy.addGradient(steps, gradient);
+        }
+        double norm = Vectors.ascend(policy, adam, gradient);
         interactions += spent;
-        last = results.get(results.size() - 1);
-        return new UpdateMetrics(updates++, interactions, ret, dirRet, dOpt, dDir, candidates, spent, first, norm);
+        last = results.get(results.size() - 1).result();
+        UpdateMetrics m = new UpdateMetrics(updates++, interactions, ret, dirRet, dOpt, dDir, candidates, spent, first, norm);
+        Optional<String> warning = watch.observe(m, results.size(), aOptSteps);
+        warning.ifPresent(warnings);
+        return m;
     }
 
-    private List<SearchResult> searchAll() {
+    /**
+     * One search of an update with its weighted steps (eq. 10 over K searches: weights 1/(eps K)), and their gradient
+     * when it was computed on the search's own thread (null: the update computes it).
+     */
+    private record Searched(SearchResult result, List<WeightedStep> steps, double[] gradient) {
+    }
+
+    /** Searches episode {@code episodeSeed} with Gamma from {@code searchSeed}; on a search thread also its gradient. */
+    private Searched searchOne(long episodeSeed, long searchSeed, boolean gradientHere) {
+        SearchResult r = estimator.search(searchEnv, searchPolicy, env.reset(episodeSeed), searchSeed);
+        List<WeightedStep> steps = new ArrayList<>();
+        for (WeightedStep s : estimator.update(r)) {
+            steps.add(new WeightedStep(s.state(), s.action(), s.weight() / searchesInFlight));
+        }
+        double[] gradient = null;
+        if (gradientHere) {
+            gradient = new double[policy.numParameters()];
+            policy.addGradient(steps, gradient);
+        }
+        return new Searched(r, steps, gradient);
+    }
+
+    private List<Searched> searchAll() {
         long[] episodeSeeds = new long[searchesInFlight];
         long[] searchSeeds = new long[searchesInFlight];
         for (int k = 0; k < searchesInFlight; k++) {
@@ -109,16 +194,17 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
             searchSeeds[k] = rng.nextLong();
         }
         if (pool == null) {
-            return List.of(estimator.search(searchEnv, searchPolicy, env.reset(episodeSeeds[0]), searchSeeds[0]));
+            return List.of(searchOne(episodeSeeds[0], searchSeeds[0], false));
         }
-        List<Future<SearchResult>> futures = new ArrayList<>();
+        boolean gradientHere = policy.concurrentGradients();
+        List<Future<Searched>> futures = new ArrayList<>();
         for (int k = 0; k < searchesInFlight; k++) {
             int i = k;
-            futures.add(pool.submit(() -> estimator.search(searchEnv, searchPolicy, env.reset(episodeSeeds[i]), searchSeeds[i])));
+            futures.add(pool.submit(() -> searchOne(episodeSeeds[i], searchSeeds[i], gradientHere)));
         }
-        List<SearchResult> out = new ArrayList<>();
+        List<Searched> out = new ArrayList<>();
         try {
-            for (Future<SearchResult> f : futures) {
+            for (Future<Searched> f : futures) {
                 out.add(f.get());
             }
         } catch (InterruptedException e) {
@@ -156,8 +242,10 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
 
     @Override
     public void close() {
-        if (pool != null) {
+        if (ownsPool) {
             pool.shutdownNow();
+        }
+        if (coalescing) {
             ((CoalescingPolicy) searchPolicy).close();
             searchEnv.close();
         }

@@ -154,7 +154,10 @@ public record TrainSettings(
         private int rollouts = 30;
         /** CEM elites; default 2 (App. C.3: best 2 of 30). */
         private int elites = 2;
-        /** Safety limit on rollout length; default 10000. */
+        /**
+         * The cap on an episode's length for rollouts and DirPG search trajectories (cut there as by Gymnasium's
+         * TimeLimit; what ends episodes of an environment without its own limit); default 10000.
+         */
         private int maxSteps = 10_000;
         /**
          * Policy: "auto" (a network built from the observation spaces), "mlp", "cnn", "multi", "linear", "bernoulli",

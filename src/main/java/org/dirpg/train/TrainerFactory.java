@@ -120,10 +120,10 @@ public final class TrainerFactory {
                 && spec.numActions() == 7;
     }
 
-    /** The search settings of a DirPG run. */
+    /** The search settings of a DirPG run; {@code maxSteps} caps its trajectories as it caps rollouts. */
     public static SearchConfig searchConfig(TrainSettings s) {
         return new SearchConfig(s.epsilon(), s.priority(), s.alpha(), s.budget(), s.earlyStop(), s.prune(),
-                s.expansionsPerRound(), s.heuristic());
+                s.expansionsPerRound(), s.heuristic()).withEpisodeCap(s.maxSteps());
     }
 
     /** The trainer for the settings on {@code env}, training {@code policy} (ignored by UCB). */

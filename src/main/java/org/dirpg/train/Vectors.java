@@ -25,6 +25,11 @@ final class Vectors {
     static double ascend(Policy policy, Adam adam, List<WeightedStep> steps) {
         double[] grad = new double[policy.numParameters()];
         policy.addGradient(steps, grad);
+        return ascend(policy, adam, grad);
+    }
+
+    /** One optimiser step along {@code grad}; none when it is exactly zero. Returns its norm. */
+    static double ascend(Policy policy, Adam adam, double[] grad) {
         double norm = norm(grad);
         if (norm > 0) {
             adam.ascend(policy, grad);

@@ -87,7 +87,7 @@ public final class RemoteBench {
         EnvironmentServer server = null;
         EndpointList endpoints;
         if (args[1].equals("native")) {
-            List<EncodableEnvironment> envs = Environments.ids().stream()
+            List<EncodableEnvironment> envs = Environments.nativeIds().stream()
                     .map(id -> (EncodableEnvironment) Environments.make(id)).toList();
             server = EnvironmentServer.start(new EnvironmentServiceImpl(envs, StateTokens.randomKey(), 1), 0,
                     RemoteOptions.DEFAULT_MAX_MESSAGE_BYTES);

@@ -126,6 +126,12 @@ public final class RemoteEnvironment implements Environment {
         this.observationWireBytes = framed;
     }
 
+    /** Always true: every call is a round trip to an env server. */
+    @Override
+    public boolean isRemote() {
+        return true;
+    }
+
     @Override
     public EnvironmentSpec spec() {
         return spec;

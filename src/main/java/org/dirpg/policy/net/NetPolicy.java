@@ -144,6 +144,12 @@ public final class NetPolicy implements Policy {
         net.scatter(grads, gradient);
     }
 
+    /** True: {@link #addGradient} keeps no state between calls (each call has its own buffers). */
+    @Override
+    public boolean concurrentGradients() {
+        return true;
+    }
+
     /** A distinct observation and the sum of its steps' logit gradients. */
     private record Group(double[] features, double[] dLogits) {
     }

@@ -53,6 +53,11 @@ final class CancellableEnvironment implements Environment {
     }
 
     @Override
+    public boolean isRemote() {
+        return inner.isRemote();
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

@@ -37,6 +37,8 @@ class MiniGridDirPGTest {
                                 && net.spec().images().size() == 1 && net.numParameters() == 42_963,
                         "auto builds the paper's CNN from the served spaces: " + TrainerFactory.describe(policy));
                 Trainer trainer = TrainerFactory.trainer(s, env, policy);
+                assertTrue(((org.dirpg.train.DirPGTrainer) trainer).coalescing(),
+                        "K = 2 searches on a remote environment share round trips");
                 List<UpdateMetrics> metrics = new ArrayList<>();
                 for (int u = 0; u < s.updates(); u++) {
                     double[] before = policy.parameters();
