@@ -64,14 +64,17 @@ class EpisodeLimitRemoteTest {
     @Test
     void cliffWalkingWithoutAnEpisodeLimitIsCutAtMaxSteps(@TempDir Path dir) throws Exception {
         try (PythonEnvServer server = PythonEnvServer.start("CliffWalking-v1", KEY)) {
-            Run refused = train("--env", "CliffWalking-v1", "--remote", server.endpoint.toString(), "--max-steps", "300",
+            // the uniform initial policy (linear, init scale 0) wanders until --max-steps cuts its a_opt
+            Run refused = train("--env", "CliffWalking-v1", "--policy", "linear", "--remote", server.endpoint.toString(),
+                    "--max-steps", "300",
                     "-n", "3", "--no-progress", "--out", dir.resolve("refused").toString());
             assertEquals(2, refused.code(), refused.err());
             assertTrue(refused.err().contains("budget: 100 interactions is shorter than an episode of CliffWalking-v1: "
                     + "it declares no episode limit and the first search's a_opt took 300 steps, where --max-steps 300 "
                     + "cut it"), refused.err());
 
-            Run capped = train("--env", "CliffWalking-v1", "--remote", server.endpoint.toString(), "--max-steps", "40",
+            Run capped = train("--env", "CliffWalking-v1", "--policy", "linear", "--remote", server.endpoint.toString(),
+                    "--max-steps", "40",
                     "--budget", "400", "-n", "4", "--no-progress", "--out", dir.resolve("capped").toString());
             assertEquals(0, capped.code(), capped.err());
             List<String> rows = Files.readAllLines(dir.resolve("capped/metrics.csv"));
