@@ -82,14 +82,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"env {args.env}, {args.seconds:g} s per measurement")
     print(f"in-process bare env.step:                 {bench_bare(args.env, args.seconds, rng):10.0f} steps/s")
     formats = {}
-    for mode in ("generic", "minigrid"):
+    for mode in ("pickle", "auto"):
         formats[mode] = ServedEnvironment(args.env, key=key, snapshot=mode)
         rate = bench_served(formats[mode], args.seconds, rng)
-        print(f"in-process served step, {mode:8s} tokens:  {rate:10.0f} steps/s  ({1e3 / rate:.3f} ms/step)")
+        print(f"in-process served step, {mode:8s} format:  {rate:10.0f} steps/s  ({1e3 / rate:.3f} ms/step)")
     server = None
     address = args.address
     if address is None:
-        server = EnvServer({args.env: formats["minigrid"]}, port=0).start()
+        server = EnvServer({args.env: formats["auto"]}, port=0).start()
         address = server.address
     with RemoteEnv(address, args.env) as remote:
         for batch in (1, 64):

@@ -8,7 +8,7 @@ Layout (all integers big-endian)::
     config digest             8 bytes  (the serving configuration: env id, kwargs, reward variant, actions)
     env id length             2 bytes
     env id                    UTF-8
-    payload                   the snapshot (pickle bytes; see dirpg.snapshots)
+    payload                   the snapshot (the format's bytes; see dirpg.adapters)
     HMAC-SHA256               32 bytes over everything above, keyed with the fleet's shared key
 
 Any server of a fleet that shares the key (and the configuration) can step any token. The payload is only

@@ -1,6 +1,7 @@
 """Command line: ``python -m dirpg.envserver --env ID [--env ID ...] [options]``.
 
-Prints ``dirpg envserver listening on HOST:PORT`` (flushed) once serving, so a parent process can start it
+Prints one line per env naming its snapshot format (stderr), then ``dirpg envserver listening on HOST:PORT``
+(stdout, flushed) once serving, so a parent process can start it
 and read the port (``--port 0`` picks a free one). SIGTERM / SIGINT stop it gracefully.
 
 A server that cannot start (unknown env id, bad key file, busy port, ...) prints one line saying what is wrong
@@ -55,7 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="legal action subset (e.g. 0,1,2,5 for MultiRoom); num_actions stays the env's n and "
                         "the others are masked as illegal")
     p.add_argument("--snapshot", choices=SNAPSHOT_MODES, default="auto",
-                   help="state token format: auto (MiniGrid's compact one where it applies), generic, minigrid")
+                   help="snapshot format of the state tokens: auto (the first format of dirpg.adapters that saves "
+                        "the env and passes its start-up probe) or one format's name")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=50061, help="0 picks a free port")
     p.add_argument("--token-key-file", default=None,
@@ -119,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     print(server.notice, file=sys.stderr, flush=True)
+    for env in server.envs.values():  # which snapshot format each env's tokens use: nothing falls back silently
+        print(f"dirpg envserver env {env.env_id}: snapshot format {env.format}", file=sys.stderr, flush=True)
     print(f"dirpg envserver listening on {server.address}", flush=True)
     server.wait()
     return 0
