@@ -51,6 +51,25 @@ class StateProtocolEnv(_Walk):
         self.pos, self.drift, self.t = state
 
 
+class BoundedWalkEnv(StateProtocolEnv):
+    """The walk with the bound hook (dirpg.bounds): the goal at 20 pays +1 once and every step costs 0.01, and a step
+    moves at most 2 cells (the action's +1 and the drift's +1), so from ``pos`` with ``s`` steps left the goal needs
+    d = ceil((20 - pos) / 2) steps."""
+
+    def _goal_steps(self) -> int:
+        return -(-(20 - self.pos) // 2)
+
+    def return_to_go_upper_bound(self) -> float:
+        left = 60 - self.t
+        return 1.0 - 0.01 * self._goal_steps() if self._goal_steps() <= left else -0.01
+
+    def return_to_go_lower_bound(self) -> float:
+        return -0.01 * (60 - self.t)
+
+    def return_to_go_heuristic(self) -> float:
+        return 0.5 * self.return_to_go_upper_bound()
+
+
 class PickleOnlyEnv(_Walk):
     """A plain picklable env with no protocol methods: only the whole-env pickle saves it."""
 
@@ -63,5 +82,6 @@ class UnsaveableEnv(_Walk):
 
 
 gym.register("DirpgTest/StateProtocol-v0", entry_point=StateProtocolEnv)
+gym.register("DirpgTest/BoundedWalk-v0", entry_point=BoundedWalkEnv)
 gym.register("DirpgTest/PickleOnly-v0", entry_point=PickleOnlyEnv)
 gym.register("DirpgTest/Unsaveable-v0", entry_point=UnsaveableEnv)

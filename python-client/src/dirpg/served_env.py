@@ -23,6 +23,7 @@ from dirpg.env.v1 import environment_pb2 as pb
 from dirpg.observations import ObservationEncoder
 from dirpg.adapters import FORMATS, select
 from dirpg.adapters.select import episode_key
+from dirpg.bounds import BoundFault, Bounds
 from dirpg.tokens import InvalidTokenError, TokenCodec, config_digest
 
 SNAPSHOT_MODES = ("auto", *FORMATS)
@@ -49,13 +50,14 @@ class ServedEnvironment:
 
     Arguments: ``env_id`` (a registered Gymnasium id), ``env_kwargs`` (passed to ``gym.make``),
     ``paper_reward`` (MiniGrid MultiRoom only: the paper's reward and bound, dirpg.paper_reward),
-    ``actions`` (the legal subset, default all; num_actions stays the action space's n), ``key`` (the fleet's
+    ``actions`` (the legal subset, default all; num_actions stays the action space's n), ``spec_bound`` (the
+    generic bound of dirpg.bounds for an env without the hook), ``key`` (the fleet's
     token key), ``snapshot`` ("auto": the first format of dirpg.adapters that saves the env, checked by a probe; or a
     format's name). ``format`` names the chosen format (the server reports it at start).
     """
 
     def __init__(self, env_id: str, *, env_kwargs: dict | None = None, paper_reward_variant: bool = False,
-                 actions: list[int] | None = None, key: bytes, snapshot: str = "auto"):
+                 actions: list[int] | None = None, key: bytes, snapshot: str = "auto", spec_bound: bool = False):
         if snapshot not in SNAPSHOT_MODES:
             raise ValueError(f"snapshot mode '{snapshot}' unknown; use one of {SNAPSHOT_MODES}")
         self.env_id = env_id
@@ -101,8 +103,11 @@ class ServedEnvironment:
         if self._paper:
             self.min_reward, self.max_reward = paper_reward.MIN_STEP_REWARD, paper_reward.MAX_STEP_REWARD
         else:
-            low, high = getattr(env.unwrapped, "reward_range", (-math.inf, math.inf))
+            low, high = getattr(env.unwrapped, "reward_range", None) or (-math.inf, math.inf)
             self.min_reward, self.max_reward = float(low), float(high)
+        self._bounds = Bounds(env, env_id, spec_bound=spec_bound, episode_limit=self.max_episode_steps,
+                              min_reward=self.min_reward, max_reward=self.max_reward)
+        self.bounds = self._bounds.kind
 
     def _make(self) -> gym.Env:
         env = make_env(self.env_id, self._kwargs)
@@ -112,10 +117,10 @@ class ServedEnvironment:
         doc = (type(self._reset_env.unwrapped).__doc__ or "").strip()
         options = json.dumps({"env_kwargs": self._kwargs, "paper_reward": self._paper,
                               "legal_actions": self.legal_actions, "snapshot": self._snapshot_mode,
-                              "format": self.format}, default=str)
+                              "format": self.format, "bounds": self._bounds.kind}, default=str)
         return pb.EnvironmentDescription(
             env_id=self.env_id, observation=self._encoder.specs(), num_actions=self.num_actions,
-            provides_bound=self._paper, min_reward=self.min_reward, max_reward=self.max_reward,
+            provides_bound=self._bounds.provides_bound, min_reward=self.min_reward, max_reward=self.max_reward,
             description=f"options: {options}\n\n{doc}", max_episode_steps=self.max_episode_steps)
 
     # --- reset and step -------------------------------------------------------------------------------------
@@ -162,15 +167,15 @@ class ServedEnvironment:
         return self._codec.encode(self._adapter.kind, (b"\x01" if terminal else b"\x00") + snapshot)
 
     def _view(self, env: gym.Env, token: bytes, obs, terminal: bool) -> pb.StateView:
-        # The bounds are optional fields: None leaves one absent ("no bound known"). Only the paper reward has an
-        # upper bound (0 at terminal states); no served env has a lower bound.
-        bound = heuristic = None
-        if self._paper:
-            bound = 0.0 if terminal else paper_reward.return_to_go_upper_bound(env)
-            heuristic = None if terminal else paper_reward.discounted_heuristic(env)
+        # The bounds are optional fields: None leaves one absent ("no bound known"); see dirpg.bounds.
+        try:
+            upper, lower, heuristic = self._bounds.at(env, terminal)
+        except BoundFault as e:
+            raise EnvironmentFault(str(e)) from None
         return pb.StateView(state_token=token, observation=self._encoder.encode(obs),
                             legal_actions=0 if terminal else self.legal_mask, terminal=terminal,
-                            return_to_go_upper_bound=bound, return_to_go_heuristic=heuristic)
+                            return_to_go_upper_bound=upper, return_to_go_lower_bound=lower,
+                            return_to_go_heuristic=heuristic)
 
     def observation_tensors(self, obs) -> list[pb.Tensor]:
         """``obs`` (an observation of this env) as the protocol tensors a StateView carries."""

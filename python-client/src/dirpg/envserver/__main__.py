@@ -52,6 +52,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--paper-reward", action="store_true",
                    help="MiniGrid MultiRoom: the paper's reward (+100 goal, +-30 doors, +-5 pickup/drop), "
                         "max_steps 100, see_through_walls, and a return-to-go upper bound")
+    p.add_argument("--spec-bound", action="store_true",
+                   help="send the generic return-to-go bounds max(0, max reward) x steps left (and the lower one) "
+                        "for envs with a finite reward range and an episode limit (dirpg.bounds)")
     p.add_argument("--actions", type=_actions, default=None, metavar="A,B,...",
                    help="legal action subset (e.g. 0,1,2,5 for MultiRoom); num_actions stays the env's n and "
                         "the others are masked as illegal")
@@ -91,7 +94,7 @@ def _start(args: argparse.Namespace) -> EnvServer:
     for env_id in args.env:
         envs[env_id] = ServedEnvironment(env_id, env_kwargs=args.env_kwargs, paper_reward_variant=args.paper_reward,
                                          actions=args.actions, key=token_key,
-                                         snapshot=args.snapshot)
+                                         snapshot=args.snapshot, spec_bound=args.spec_bound)
     server = EnvServer(envs, host=args.host, port=args.port, seed=args.seed, max_workers=args.workers, tls=tls,
                        bearer_token=bearer_token,
                        max_batch_items=args.max_batch_items, max_request_bytes=args.max_request_bytes).start()
@@ -122,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _stop)
     print(server.notice, file=sys.stderr, flush=True)
     for env in server.envs.values():  # which snapshot format each env's tokens use: nothing falls back silently
-        print(f"dirpg envserver env {env.env_id}: snapshot format {env.format}", file=sys.stderr, flush=True)
+        print(f"dirpg envserver env {env.env_id}: snapshot format {env.format}; bounds {env.bounds}",
+              file=sys.stderr, flush=True)
     print(f"dirpg envserver listening on {server.address}", flush=True)
     server.wait()
     return 0
