@@ -24,6 +24,7 @@ from dirpg.observations import ObservationEncoder
 from dirpg.adapters import FORMATS, select
 from dirpg.adapters.select import episode_key
 from dirpg.bounds import BoundFault, Bounds
+from dirpg.token_cache import TokenCache
 from dirpg.tokens import InvalidTokenError, TokenCodec, config_digest
 
 SNAPSHOT_MODES = ("auto", *FORMATS)
@@ -100,6 +101,7 @@ class ServedEnvironment:
         self._codec = TokenCodec(key, env_id, config_digest(env_id, sorted(kwargs.items()), self._paper, legal))
         self._reset_env = env
         self._reset_lock = threading.Lock()
+        self._issued = TokenCache()
         if self._paper:
             self.min_reward, self.max_reward = paper_reward.MIN_STEP_REWARD, paper_reward.MAX_STEP_REWARD
         else:
@@ -134,18 +136,21 @@ class ServedEnvironment:
             return self._view(env, token, obs, terminal=False)
 
     def step(self, token: bytes, action: int) -> pb.StepResult:
-        decoded = self._codec.decode(token)
-        if not decoded.payload:
-            raise InvalidTokenError(f"state token for env '{self.env_id}' has an empty payload")
-        if decoded.kind != self._adapter.kind:
-            raise InvalidTokenError(f"state token for env '{self.env_id}' has snapshot kind {decoded.kind}; this "
-                                    f"server saves this env as kind {self._adapter.kind} ({self.format})")
-        if decoded.payload[0] == 1:
+        payload = self._issued.get(token)
+        if payload is None:
+            decoded = self._codec.decode(token)
+            if not decoded.payload:
+                raise InvalidTokenError(f"state token for env '{self.env_id}' has an empty payload")
+            if decoded.kind != self._adapter.kind:
+                raise InvalidTokenError(f"state token for env '{self.env_id}' has snapshot kind {decoded.kind}; "
+                                        f"this server saves this env as kind {self._adapter.kind} ({self.format})")
+            payload = decoded.payload
+        if payload[0] == 1:
             raise IllegalActionError(f"action {action} is illegal: the state is terminal (no action is legal)")
         if not (0 <= action < self.num_actions and (self.legal_mask >> action) & 1):
             raise IllegalActionError(f"action {action} is illegal for env '{self.env_id}'; legal actions: "
                                      f"{self.legal_actions}")
-        with self._adapter.restored(decoded.payload[1:]) as (env, episode):
+        with self._adapter.restored(payload[1:]) as (env, episode):
             obs, reward, terminated, truncated = self._step_env(env, action)
             done = terminated or truncated
             view = self._view(env, self._token(done, self._adapter.capture(env, episode)), obs, done)
@@ -164,7 +169,10 @@ class ServedEnvironment:
         return obs, reward, bool(terminated), bool(truncated)
 
     def _token(self, terminal: bool, snapshot: bytes) -> bytes:
-        return self._codec.encode(self._adapter.kind, (b"\x01" if terminal else b"\x00") + snapshot)
+        payload = (b"\x01" if terminal else b"\x00") + snapshot
+        token = self._codec.encode(self._adapter.kind, payload)
+        self._issued.put(token, payload)
+        return token
 
     def _view(self, env: gym.Env, token: bytes, obs, terminal: bool) -> pb.StateView:
         # The bounds are optional fields: None leaves one absent ("no bound known"); see dirpg.bounds.

@@ -26,11 +26,11 @@ class AleAdapter(PooledAdapter):
         check_wrappers(env)
         super().__init__(make)
 
-    def get(self, env):
-        return env.unwrapped.ale.cloneState(include_rng=True)
+    def get(self, slot):
+        return slot.u.ale.cloneState(include_rng=True)
 
-    def put(self, env, value):
-        env.unwrapped.ale.restoreState(value)
+    def put(self, slot, value):
+        slot.u.ale.restoreState(value)
 
 
 class StickyFrames(gym.Wrapper):

@@ -64,8 +64,16 @@ def check_wrappers(env: gym.Env) -> None:
 
 def wrapper_state(env: gym.Env) -> tuple:
     """The counters and buffers of the known wrappers, outermost first."""
+    return _chain_state(wrapper_chain(env))
+
+
+def set_wrapper_state(env: gym.Env, states: tuple) -> None:
+    _set_chain_state(wrapper_chain(env), states)
+
+
+def _chain_state(chain: list) -> tuple:
     out = []
-    for w in wrapper_chain(env):
+    for w in chain:
         if isinstance(w, TimeLimit):
             out.append(w._elapsed_steps)
         elif isinstance(w, OrderEnforcing):
@@ -81,8 +89,8 @@ def wrapper_state(env: gym.Env) -> tuple:
     return tuple(out)
 
 
-def set_wrapper_state(env: gym.Env, states: tuple) -> None:
-    for w, state in zip(wrapper_chain(env), states, strict=True):
+def _set_chain_state(chain: list, states: tuple) -> None:
+    for w, state in zip(chain, states, strict=True):
         if isinstance(w, TimeLimit):
             w._elapsed_steps = state
         elif isinstance(w, OrderEnforcing):
@@ -98,14 +106,43 @@ def set_wrapper_state(env: gym.Env, states: tuple) -> None:
 
 
 def rng_state(env: gym.Env):
-    """The unwrapped env's Gymnasium RNG state (None if it never made one)."""
-    rng = env.unwrapped._np_random
-    return None if rng is None else rng.bit_generator.state
+    """The unwrapped env's Gymnasium RNG state (None if it never made one); PCG64 (Gymnasium's) as a compact tuple."""
+    return _rng_of(env.unwrapped)
 
 
 def set_rng_state(env: gym.Env, state) -> None:
-    if state is not None:
-        env.unwrapped.np_random.bit_generator.state = state
+    _set_rng_of(env.unwrapped, state)
+
+
+def _rng_of(u):
+    rng = u._np_random
+    if rng is None:
+        return None
+    state = rng.bit_generator.state
+    if state["bit_generator"] == "PCG64":
+        inner = state["state"]
+        return (inner["state"], inner["inc"], state["has_uint32"], state["uinteger"])
+    return state
+
+
+def _set_rng_of(u, state) -> None:
+    if state is None:
+        return
+    if isinstance(state, tuple):
+        state = {"bit_generator": "PCG64", "state": {"state": state[0], "inc": state[1]},
+                 "has_uint32": state[2], "uinteger": state[3]}
+    u.np_random.bit_generator.state = state
+
+
+class _Slot:
+    """A pooled env with its unwrapped env and wrapper chain looked up once."""
+
+    __slots__ = ("env", "u", "chain")
+
+    def __init__(self, env: gym.Env):
+        self.env = env
+        self.u = env.unwrapped
+        self.chain = wrapper_chain(env)
 
 
 class Adapter:
@@ -128,38 +165,52 @@ class Adapter:
 
 
 class PooledAdapter(Adapter):
-    """A format whose state is a small picklable value set onto any env of the id: envs come from a pool (one per
-    concurrent step), made by ``make`` and reset once. Subclasses give ``get(env)`` and ``put(env, value)``."""
+    """A format whose state is a small value set onto any env of the id: envs come from a pool (one per concurrent
+    step), made by ``make`` and reset once. Subclasses give ``get(slot)`` and ``put(slot, value)``, where a slot holds
+    ``env``, its unwrapped env ``u`` and its wrapper ``chain``, and may replace ``encode``/``decode`` (default:
+    pickle)."""
 
     def __init__(self, make: Callable[[], gym.Env]):
         self._make = make
-        self._pool: queue.SimpleQueue[gym.Env] = queue.SimpleQueue()
+        self._pool: queue.SimpleQueue[_Slot] = queue.SimpleQueue()
+        self._slots: dict[int, _Slot] = {}  # id(env) -> slot, for capture(env) of a pooled env
 
-    def get(self, env: gym.Env):
+    def get(self, slot: _Slot):
         raise NotImplementedError
 
-    def put(self, env: gym.Env, value) -> None:
+    def put(self, slot: _Slot, value) -> None:
         raise NotImplementedError
+
+    def encode(self, state: tuple) -> bytes:
+        return pickle.dumps(state, protocol=PICKLE)
+
+    def decode(self, payload: bytes) -> tuple:
+        return pickle.loads(payload)
 
     def capture(self, env: gym.Env, episode: bytes) -> bytes:
-        return pickle.dumps((self.get(env), rng_state(env), wrapper_state(env)), protocol=PICKLE)
+        slot = self._slots.get(id(env))
+        if slot is None or slot.env is not env:
+            slot = _Slot(env)
+        return self.encode((self.get(slot), _rng_of(slot.u), _chain_state(slot.chain)))
 
-    def _take(self) -> gym.Env:
+    def _take(self) -> _Slot:
         try:
             return self._pool.get_nowait()
         except queue.Empty:
             env = self._make()
             env.reset(seed=0)
-            return env
+            slot = _Slot(env)
+            self._slots[id(env)] = slot
+            return slot
 
     @contextmanager
     def restored(self, payload: bytes):
-        value, rng, wrappers = pickle.loads(payload)
-        env = self._take()
+        value, rng, wrappers = self.decode(payload)
+        slot = self._take()
         try:
-            self.put(env, value)
-            set_rng_state(env, rng)
-            set_wrapper_state(env, wrappers)
-            yield env, b""
+            self.put(slot, value)
+            _set_rng_of(slot.u, rng)
+            _set_chain_state(slot.chain, wrappers)
+            yield slot.env, b""
         finally:
-            self._pool.put(env)
+            self._pool.put(slot)

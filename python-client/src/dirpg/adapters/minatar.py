@@ -25,14 +25,14 @@ class MinAtarAdapter(PooledAdapter):
         check_wrappers(env)
         super().__init__(make)
 
-    def get(self, env):
-        game = env.unwrapped.game
+    def get(self, slot):
+        game = slot.u.game
         attrs = {k: v for k, v in vars(game.env).items() if k not in _CONSTANTS}
         return attrs, game.random.get_state(), game.last_action
 
-    def put(self, env, value):
+    def put(self, slot, value):
         attrs, random_state, last_action = value
-        game = env.unwrapped.game
+        game = slot.u.game
         vars(game.env).update(attrs)  # fresh objects from the payload's unpickling: nothing shared
         if not isinstance(game.random, np.random.RandomState):
             game.random = np.random.RandomState()

@@ -50,11 +50,11 @@ class ProtocolAdapter(PooledAdapter):
         self._index = [*wrapper_chain(env), env.unwrapped].index(holder)
         self.name = f"{type(holder).__name__}.get_state()/set_state()"
 
-    def _holder_of(self, env):
-        return [*wrapper_chain(env), env.unwrapped][self._index]
+    def _holder_of(self, slot):
+        return [*slot.chain, slot.u][self._index]
 
-    def get(self, env):
-        return self._holder_of(env).get_state()
+    def get(self, slot):
+        return self._holder_of(slot).get_state()
 
-    def put(self, env, value):
-        self._holder_of(env).set_state(value)
+    def put(self, slot, value):
+        self._holder_of(slot).set_state(value)
