@@ -18,6 +18,7 @@ import secrets
 import sys
 
 from dirpg.envserver.security import BEARER_TOKEN_ENV_VAR, ServerTls, check_bind, configured_bearer_token
+from dirpg.envserver.supervisor import supervise
 from dirpg.envserver.service import DEFAULT_MAX_BATCH_ITEMS, DEFAULT_MAX_REQUEST_BYTES, EnvServer
 from dirpg.served_env import SNAPSHOT_MODES, ServedEnvironment
 from dirpg.tokens import KEY_ENV_VAR, RANDOM_KEY_WARNING, configured_key
@@ -66,6 +67,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--token-key-file", default=None,
                    help=f"file holding the fleet's token key (else ${KEY_ENV_VAR}, else a random per-process key)")
     p.add_argument("--seed", type=int, default=None, help="seeds the episode seeds picked for resets without one")
+    p.add_argument("--processes", type=int, default=1,
+                   help="server processes, one port each (P, P+1, ... or free ports for 0), sharing the token key: "
+                        "one per core; the ready line lists every endpoint (dirpg.envserver.supervisor)")
     p.add_argument("--workers", type=int, default=4, help="gRPC worker threads (health checks have their own)")
     p.add_argument("--max-batch-items", type=int, default=DEFAULT_MAX_BATCH_ITEMS,
                    help="most items one StepBatch may hold (default %(default)s); more is INVALID_ARGUMENT")
@@ -104,8 +108,18 @@ def _start(args: argparse.Namespace) -> EnvServer:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.processes < 1:
+        print(f"{PROG}: --processes must be at least 1, got {args.processes}", file=sys.stderr)
+        return 1
+    if args.processes > 1:
+        try:
+            return supervise(argv, args.processes, args.port, args.token_key_file, PROG)
+        except ValueError as e:  # a bad key file, named by configured_key
+            print(f"{PROG}: {e}", file=sys.stderr)
+            return 1
     try:
         server = _start(args)
     except Exception as e:
