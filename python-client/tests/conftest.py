@@ -72,7 +72,7 @@ def plain_server():
 @pytest.fixture(scope="session")
 def generic_server():
     """MultiRoom-N6 forced onto generic (whole-env pickle) tokens."""
-    server = serve([ServedEnvironment(MULTIROOM, key=KEY, snapshot="generic")])
+    server = serve([ServedEnvironment(MULTIROOM, key=KEY, snapshot="pickle")])
     yield server
     server.stop(grace=None)
 

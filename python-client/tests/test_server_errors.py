@@ -124,7 +124,7 @@ def test_bad_configurations_fail_at_startup_with_clear_messages():
         ServedEnvironment("DirpgTest/TextObs-v0", key=KEY)
     with pytest.raises(ValueError, match="subset of 0..6"):
         ServedEnvironment(MULTIROOM, key=KEY, actions=[0, 9])
-    with pytest.raises(ValueError, match="needs a MiniGrid env"):
+    with pytest.raises(ValueError, match=r"cannot be saved and restored \(minigrid: not a MiniGrid env\); implement get_state"):
         ServedEnvironment("CartPole-v1", key=KEY, snapshot="minigrid")
     with pytest.raises(ValueError, match="paper reward needs a MiniGrid MultiRoom"):
         ServedEnvironment("MiniGrid-Empty-5x5-v0", key=KEY, paper_reward_variant=True)

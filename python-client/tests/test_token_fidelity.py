@@ -75,12 +75,12 @@ def test_multiroom_compact_tokens_replay_live_env(plain_server):
     assert compared == 24 * 120  # default max_steps 120 truncates every episode (random play never reaches the goal)
 
 
-def test_multiroom_generic_tokens_replay_live_env(generic_server):
+def test_multiroom_pickle_tokens_replay_live_env(generic_server):
     assert _rollouts(generic_server.address, MULTIROOM, list(range(100, 108)), 120, MINIGRID_ACTION_PROBS, 2) > 0
 
 
-def test_doorkey_generic_tokens_replay_pickup_and_drop(plain_server):
-    # DoorKey holds a key the agent can pick up and drop, so its episodes use the generic format.
+def test_doorkey_tokens_replay_pickup_and_drop(plain_server):
+    # DoorKey holds a key the agent can pick up and drop: the MiniGrid format tracks where it goes.
     probs = np.array([0.2, 0.2, 0.25, 0.12, 0.08, 0.12, 0.03])
     assert _rollouts(plain_server.address, "MiniGrid-DoorKey-6x6-v0", list(range(12)), 150, probs, 3) > 0
 

@@ -1,8 +1,10 @@
-"""Benchmark: ``python -m dirpg.bench_env [--env ID] [--seconds S] [--address HOST:PORT]``.
+"""Benchmark: ``python -m dirpg.bench_env [--env ID] [--seconds S] [--address HOST:PORT] [--no-remote]``.
 
-Prints MiniGrid steps/s in process (the bare env; a ServedEnvironment with each token format, i.e. restore +
-step + capture + sign) and through the gRPC server (StepBatch with batch 1 and batch 64). Starts its own
-server on 127.0.0.1 unless ``--address`` names one. Numbers only; nothing is asserted.
+Prints steps/s of any served env in process (the bare env as the server makes it; a ServedEnvironment with its
+automatic snapshot format, i.e. restore + step + capture + sign, and with the whole-env pickle where that format
+works) and through the gRPC server from Python (StepBatch with batch 1 and batch 64; skipped with
+``--no-remote``). Starts its own server on 127.0.0.1 unless ``--address`` names one. Numbers only; nothing is
+asserted. Actions are drawn uniformly from the legal set (``--actions`` overrides).
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 import argparse
 import time
 
-import gymnasium as gym
 import numpy as np
 
+from dirpg.env_families import register_family
 from dirpg.envclient import RemoteEnv
 from dirpg.envserver.service import EnvServer
 from dirpg.served_env import ServedEnvironment
@@ -28,13 +30,14 @@ def _rate(fn, seconds: float) -> float:
     return steps / (time.perf_counter() - start)
 
 
-def bench_bare(env_id: str, seconds: float, rng: np.random.Generator) -> float:
-    env = gym.make(env_id, disable_env_checker=True)
+def bench_bare(served: ServedEnvironment, seconds: float, rng: np.random.Generator) -> float:
+    env = served._make()
     env.reset(seed=0)
+    legal = served.legal_actions
 
     def run():
         for _ in range(100):
-            _, _, term, trunc, _ = env.step(int(rng.integers(7)))
+            _, _, term, trunc, _ = env.step(legal[int(rng.integers(len(legal)))])
             if term or trunc:
                 env.reset(seed=int(rng.integers(1 << 30)))
         return 100
@@ -44,10 +47,11 @@ def bench_bare(env_id: str, seconds: float, rng: np.random.Generator) -> float:
 def bench_served(served: ServedEnvironment, seconds: float, rng: np.random.Generator) -> float:
     start = served.reset(0, None).state_token
     token = [start]
+    legal = served.legal_actions
 
     def run():
         for _ in range(100):
-            result = served.step(token[0], int(rng.integers(7)))
+            result = served.step(token[0], legal[int(rng.integers(len(legal)))])
             token[0] = start if result.next.terminal else result.next.state_token
         return 100
     return _rate(run, seconds)
@@ -72,29 +76,38 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--env", default="MiniGrid-MultiRoom-N6-v0")
     p.add_argument("--seconds", type=float, default=3.0, help="time per measurement")
     p.add_argument("--address", default=None, help="a running env server (else one is started here)")
+    p.add_argument("--no-remote", action="store_true", help="in-process figures only")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--actions", default="0,1,2,3,4,5,6",
-                   help="actions the remote measurement draws from (the server's legal set, e.g. 0,1,2,5)")
+    p.add_argument("--actions", default=None,
+                   help="the legal action subset, e.g. 0,1,2,5 (default: all), as the server's --actions")
     args = p.parse_args(argv)
-    actions = [int(a) for a in args.actions.split(",")]
+    actions = None if args.actions is None else [int(a) for a in args.actions.split(",")]
     rng = np.random.default_rng(args.seed)
     key = load_key(None)
-    print(f"env {args.env}, {args.seconds:g} s per measurement")
-    print(f"in-process bare env.step:                 {bench_bare(args.env, args.seconds, rng):10.0f} steps/s")
-    formats = {}
-    for mode in ("generic", "minigrid"):
-        formats[mode] = ServedEnvironment(args.env, key=key, snapshot=mode)
-        rate = bench_served(formats[mode], args.seconds, rng)
-        print(f"in-process served step, {mode:8s} tokens:  {rate:10.0f} steps/s  ({1e3 / rate:.3f} ms/step)")
+    register_family(args.env)
+    served = ServedEnvironment(args.env, key=key, actions=actions)
+    print(f"env {args.env}, {args.seconds:g} s per measurement, snapshot format {served.format}")
+    print(f"in-process bare env.step:                 {bench_bare(served, args.seconds, rng):10.0f} steps/s")
+    rate = bench_served(served, args.seconds, rng)
+    print(f"in-process served step, auto   format:  {rate:10.0f} steps/s  ({1e3 / rate:.3f} ms/step)")
+    try:
+        pickled = ServedEnvironment(args.env, key=key, actions=actions, snapshot="pickle")
+    except ValueError:
+        print("in-process served step, pickle format:  n/a (the whole-env pickle cannot save this env)")
+    else:
+        rate = bench_served(pickled, args.seconds, rng)
+        print(f"in-process served step, pickle format:  {rate:10.0f} steps/s  ({1e3 / rate:.3f} ms/step)")
+    if args.no_remote:
+        return
     server = None
     address = args.address
     if address is None:
-        server = EnvServer({args.env: formats["minigrid"]}, port=0).start()
+        server = EnvServer({args.env: served}, port=0).start()
         address = server.address
-    with RemoteEnv(address, args.env) as remote:
+    with RemoteEnv(address.split(",")[0], args.env) as remote:
         for batch in (1, 64):
-            rate = bench_remote(remote, batch, args.seconds, rng, actions)
-            print(f"gRPC StepBatch, batch {batch:2d}:                 {rate:10.0f} steps/s")
+            rate = bench_remote(remote, batch, args.seconds, rng, served.legal_actions)
+            print(f"Python gRPC StepBatch, batch {batch:2d}:          {rate:10.0f} steps/s")
     if server is not None:
         server.stop(grace=None)
 

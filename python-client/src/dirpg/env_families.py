@@ -7,6 +7,7 @@ episode limit.
 - ``image_keys(env)`` names the observation parts the env itself declares images: MiniGrid's "image", the pixels of
   an Atari env with ``obs_type`` "rgb" or "grayscale", and MinAtar's 10 x 10 x channels grid (its authors' input to a
   CNN). Nothing else is marked: the client decides for unmarked parts.
+- ``make_env(env_id, kwargs)``: ``gym.make``, but sticky Atari envs get dirpg.adapters.ale.StickyFrames.
 - ``episode_limit(env)``: every episode ends within this many steps: the TimeLimit's ``spec.max_episode_steps``,
   MiniGrid's own ``max_steps``, whichever is smaller; None when neither is known (e.g. CliffWalking-v1).
 """
@@ -33,6 +34,14 @@ def register_family(env_id: str) -> None:
             gym.register_envs(mod)
         elif not any(k.startswith(prefix) for k in gym.registry):
             getattr(mod, register)()
+
+
+def make_env(env_id: str, kwargs: dict) -> gym.Env:
+    """``gym.make`` (env checker off), except for sticky Atari envs: dirpg.adapters.ale.make_atari."""
+    if env_id.startswith("ALE/"):
+        from dirpg.adapters.ale import make_atari
+        return make_atari(env_id, kwargs)
+    return gym.make(env_id, disable_env_checker=True, **kwargs)
 
 
 def _is_minigrid(env: gym.Env) -> bool:

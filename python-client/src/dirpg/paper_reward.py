@@ -68,7 +68,8 @@ def require_multiroom(env_id: str) -> None:
 
 
 class PaperRewardMultiRoom(gym.Wrapper):
-    """MultiRoom with the paper's reward (see the module docstring). Stateless beyond the wrapped env."""
+    """MultiRoom with the paper's reward (see the module docstring). Stateless beyond the wrapped env; supplies the
+    paper's bound and the authors' heuristic through the bound hook (dirpg.bounds)."""
 
     def __init__(self, env: gym.Env):
         if not isinstance(env.unwrapped, MultiRoomEnv):
@@ -95,6 +96,14 @@ class PaperRewardMultiRoom(gym.Wrapper):
             if cell is not None and cell.type == "goal":
                 reward += GOAL_REWARD
         return obs, reward, terminated, truncated, info
+
+    def return_to_go_upper_bound(self) -> float:
+        """The paper reward's valid upper bound U at the current state (``return_to_go_upper_bound`` below)."""
+        return return_to_go_upper_bound(self)
+
+    def return_to_go_heuristic(self) -> float:
+        """The authors' discounted A* heuristic at the current state (``discounted_heuristic`` below)."""
+        return discounted_heuristic(self)
 
 
 DISCOUNT = 0.999

@@ -18,13 +18,16 @@ from gymnasium import spaces
 from minigrid.minigrid_env import MiniGridEnv
 
 from dirpg import paper_reward
-from dirpg.env_families import episode_limit, image_keys, register_family
+from dirpg.env_families import episode_limit, image_keys, make_env, register_family
 from dirpg.env.v1 import environment_pb2 as pb
 from dirpg.observations import ObservationEncoder
-from dirpg.snapshots import KIND_GENERIC, KIND_MINIGRID, GenericSnapshots, MiniGridSnapshots
+from dirpg.adapters import FORMATS, select
+from dirpg.adapters.select import episode_key
+from dirpg.bounds import BoundFault, Bounds
+from dirpg.token_cache import TokenCache
 from dirpg.tokens import InvalidTokenError, TokenCodec, config_digest
 
-SNAPSHOT_MODES = ("auto", "generic", "minigrid")
+SNAPSHOT_MODES = ("auto", *FORMATS)
 MAX_ACTIONS = 64  # the legal-action mask is a uint64
 
 
@@ -48,12 +51,14 @@ class ServedEnvironment:
 
     Arguments: ``env_id`` (a registered Gymnasium id), ``env_kwargs`` (passed to ``gym.make``),
     ``paper_reward`` (MiniGrid MultiRoom only: the paper's reward and bound, dirpg.paper_reward),
-    ``actions`` (the legal subset, default all; num_actions stays the action space's n), ``key`` (the fleet's
-    token key), ``snapshot`` ("auto": MiniGrid format where it applies, else generic; or force one).
+    ``actions`` (the legal subset, default all; num_actions stays the action space's n), ``spec_bound`` (the
+    generic bound of dirpg.bounds for an env without the hook), ``key`` (the fleet's
+    token key), ``snapshot`` ("auto": the first format of dirpg.adapters that saves the env, checked by a probe; or a
+    format's name). ``format`` names the chosen format (the server reports it at start).
     """
 
     def __init__(self, env_id: str, *, env_kwargs: dict | None = None, paper_reward_variant: bool = False,
-                 actions: list[int] | None = None, key: bytes, snapshot: str = "auto"):
+                 actions: list[int] | None = None, key: bytes, snapshot: str = "auto", spec_bound: bool = False):
         if snapshot not in SNAPSHOT_MODES:
             raise ValueError(f"snapshot mode '{snapshot}' unknown; use one of {SNAPSHOT_MODES}")
         self.env_id = env_id
@@ -90,31 +95,34 @@ class ServedEnvironment:
                                            first_keys=("image", "direction") if self._is_minigrid else (),
                                            image_keys=image_keys(env))
         self.max_episode_steps = episode_limit(env)
-        if snapshot == "minigrid" and not self._is_minigrid:
-            raise ValueError(f"snapshot mode 'minigrid' needs a MiniGrid env; '{env_id}' is not one")
         self._snapshot_mode = snapshot
-        self._generic = GenericSnapshots()
-        self._minigrid = MiniGridSnapshots()
+        self._adapter = select(env_id, self._make, legal, snapshot)
+        self.format = self._adapter.name
         self._codec = TokenCodec(key, env_id, config_digest(env_id, sorted(kwargs.items()), self._paper, legal))
         self._reset_env = env
         self._reset_lock = threading.Lock()
+        self._issued = TokenCache()
         if self._paper:
             self.min_reward, self.max_reward = paper_reward.MIN_STEP_REWARD, paper_reward.MAX_STEP_REWARD
         else:
-            low, high = getattr(env.unwrapped, "reward_range", (-math.inf, math.inf))
+            low, high = getattr(env.unwrapped, "reward_range", None) or (-math.inf, math.inf)
             self.min_reward, self.max_reward = float(low), float(high)
+        self._bounds = Bounds(env, env_id, spec_bound=spec_bound, episode_limit=self.max_episode_steps,
+                              min_reward=self.min_reward, max_reward=self.max_reward)
+        self.bounds = self._bounds.kind
 
     def _make(self) -> gym.Env:
-        env = gym.make(self.env_id, disable_env_checker=True, **self._kwargs)
+        env = make_env(self.env_id, self._kwargs)
         return paper_reward.PaperRewardMultiRoom(env) if self._paper else env
 
     def describe(self) -> pb.EnvironmentDescription:
         doc = (type(self._reset_env.unwrapped).__doc__ or "").strip()
         options = json.dumps({"env_kwargs": self._kwargs, "paper_reward": self._paper,
-                              "legal_actions": self.legal_actions, "snapshot": self._snapshot_mode}, default=str)
+                              "legal_actions": self.legal_actions, "snapshot": self._snapshot_mode,
+                              "format": self.format, "bounds": self._bounds.kind}, default=str)
         return pb.EnvironmentDescription(
             env_id=self.env_id, observation=self._encoder.specs(), num_actions=self.num_actions,
-            provides_bound=self._paper, min_reward=self.min_reward, max_reward=self.max_reward,
+            provides_bound=self._bounds.provides_bound, min_reward=self.min_reward, max_reward=self.max_reward,
             description=f"options: {options}\n\n{doc}", max_episode_steps=self.max_episode_steps)
 
     # --- reset and step -------------------------------------------------------------------------------------
@@ -123,49 +131,32 @@ class ServedEnvironment:
         with self._reset_lock:
             env = self._reset_env
             obs, _ = env.reset(seed=int(seed), options=options or None)
-            if self._use_minigrid(env):
-                layout = self._minigrid.layout_of(env)
-                token = self._token(KIND_MINIGRID, False, self._minigrid.capture(env, layout))
-            else:
-                token = self._token(KIND_GENERIC, False, self._generic.capture(env))
+            episode = self._adapter.start(env, episode_key(seed, options))
+            token = self._token(False, self._adapter.capture(env, episode))
             return self._view(env, token, obs, terminal=False)
 
     def step(self, token: bytes, action: int) -> pb.StepResult:
-        decoded = self._codec.decode(token)
-        if not decoded.payload:
-            raise InvalidTokenError(f"state token for env '{self.env_id}' has an empty payload")
-        terminal = decoded.payload[0] == 1
-        payload = decoded.payload[1:]
-        if terminal:
+        payload = self._issued.get(token)
+        if payload is None:
+            decoded = self._codec.decode(token)
+            if not decoded.payload:
+                raise InvalidTokenError(f"state token for env '{self.env_id}' has an empty payload")
+            if decoded.kind != self._adapter.kind:
+                raise InvalidTokenError(f"state token for env '{self.env_id}' has snapshot kind {decoded.kind}; "
+                                        f"this server saves this env as kind {self._adapter.kind} ({self.format})")
+            payload = decoded.payload
+        if payload[0] == 1:
             raise IllegalActionError(f"action {action} is illegal: the state is terminal (no action is legal)")
         if not (0 <= action < self.num_actions and (self.legal_mask >> action) & 1):
             raise IllegalActionError(f"action {action} is illegal for env '{self.env_id}'; legal actions: "
                                      f"{self.legal_actions}")
-        if decoded.kind == KIND_MINIGRID:
-            with self._minigrid.restored(payload) as (env, layout, doors):
-                obs, reward, terminated, truncated = self._step_env(env, action)
-                done = terminated or truncated
-                next_token = self._token(KIND_MINIGRID, done, self._minigrid.capture(env, layout, doors))
-                view = self._view(env, next_token, obs, done)
-        elif decoded.kind == KIND_GENERIC:
-            with self._generic.restored(payload) as env:
-                obs, reward, terminated, truncated = self._step_env(env, action)
-                done = terminated or truncated
-                view = self._view(env, self._token(KIND_GENERIC, done, self._generic.capture(env)), obs, done)
-        else:
-            raise InvalidTokenError(f"state token for env '{self.env_id}' has unknown snapshot kind {decoded.kind}")
+        with self._adapter.restored(payload[1:]) as (env, episode):
+            obs, reward, terminated, truncated = self._step_env(env, action)
+            done = terminated or truncated
+            view = self._view(env, self._token(done, self._adapter.capture(env, episode)), obs, done)
         return pb.StepResult(next=view, reward=reward, terminated=terminated, truncated=truncated)
 
     # --- helpers --------------------------------------------------------------------------------------------
-
-    def _use_minigrid(self, env: gym.Env) -> bool:
-        if self._snapshot_mode == "generic":
-            return False
-        applies = MiniGridSnapshots.applies_to(env)
-        if self._snapshot_mode == "minigrid" and not applies:
-            raise EnvironmentFault(f"env '{self.env_id}': this episode holds movable objects or unknown wrappers, "
-                                   f"so the 'minigrid' snapshot cannot capture it; use snapshot 'auto'")
-        return applies
 
     def _step_env(self, env: gym.Env, action: int):
         try:
@@ -177,19 +168,26 @@ class ServedEnvironment:
             raise EnvironmentFault(f"env '{self.env_id}' returned the non-finite reward {reward}")
         return obs, reward, bool(terminated), bool(truncated)
 
-    def _token(self, kind: int, terminal: bool, snapshot: bytes) -> bytes:
-        return self._codec.encode(kind, (b"\x01" if terminal else b"\x00") + snapshot)
+    def _token(self, terminal: bool, snapshot: bytes) -> bytes:
+        payload = (b"\x01" if terminal else b"\x00") + snapshot
+        token = self._codec.encode(self._adapter.kind, payload)
+        self._issued.put(token, payload)
+        return token
 
     def _view(self, env: gym.Env, token: bytes, obs, terminal: bool) -> pb.StateView:
-        # The bounds are optional fields: None leaves one absent ("no bound known"). Only the paper reward has an
-        # upper bound (0 at terminal states); no served env has a lower bound.
-        bound = heuristic = None
-        if self._paper:
-            bound = 0.0 if terminal else paper_reward.return_to_go_upper_bound(env)
-            heuristic = None if terminal else paper_reward.discounted_heuristic(env)
+        # The bounds are optional fields: None leaves one absent ("no bound known"); see dirpg.bounds.
+        try:
+            upper, lower, heuristic = self._bounds.at(env, terminal)
+        except BoundFault as e:
+            raise EnvironmentFault(str(e)) from None
         return pb.StateView(state_token=token, observation=self._encoder.encode(obs),
                             legal_actions=0 if terminal else self.legal_mask, terminal=terminal,
-                            return_to_go_upper_bound=bound, return_to_go_heuristic=heuristic)
+                            return_to_go_upper_bound=upper, return_to_go_lower_bound=lower,
+                            return_to_go_heuristic=heuristic)
+
+    def observation_tensors(self, obs) -> list[pb.Tensor]:
+        """``obs`` (an observation of this env) as the protocol tensors a StateView carries."""
+        return self._encoder.encode(obs)
 
     @staticmethod
     def np_seed(rng: np.random.Generator) -> int:

@@ -8,7 +8,7 @@ Layout (all integers big-endian)::
     config digest             8 bytes  (the serving configuration: env id, kwargs, reward variant, actions)
     env id length             2 bytes
     env id                    UTF-8
-    payload                   the snapshot (pickle bytes; see dirpg.snapshots)
+    payload                   the snapshot (the format's bytes; see dirpg.adapters)
     HMAC-SHA256               32 bytes over everything above, keyed with the fleet's shared key
 
 Any server of a fleet that shares the key (and the configuration) can step any token. The payload is only
@@ -60,6 +60,12 @@ class TokenCodec:
         if len(config_digest) != 8:
             raise ValueError(f"config digest must be 8 bytes, got {len(config_digest)}")
         self._key = key
+        # HMAC-SHA256 (RFC 2104) with the keyed inner and outer SHA-256 states computed once: each MAC then costs
+        # two copies and two short hashes (~1.6 us here against ~4 us for hmac.digest, which redoes the key
+        # schedule every call); the bytes are the same as hmac.digest(key, body, "sha256").
+        block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
         self.env_id = env_id
         self._env_id_bytes = env_id.encode("utf-8")
         self._config_digest = config_digest
@@ -70,7 +76,14 @@ class TokenCodec:
             self._env_id_bytes,
             payload,
         ))
-        return body + hmac.digest(self._key, body, "sha256")
+        return body + self._mac(body)
+
+    def _mac(self, body: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(body)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
 
     def decode(self, token: bytes) -> DecodedToken:
         if len(token) < _HEADER.size + _MAC_LEN:
@@ -90,7 +103,7 @@ class TokenCodec:
         if token_env != self.env_id:
             raise InvalidTokenError(f"state token belongs to env '{token_env}', not to '{self.env_id}'")
         body, mac = token[:-_MAC_LEN], token[-_MAC_LEN:]
-        if not hmac.compare_digest(mac, hmac.digest(self._key, body, "sha256")):
+        if not hmac.compare_digest(mac, self._mac(body)):
             raise InvalidTokenError(
                 f"state token for env '{self.env_id}' fails its HMAC check: it was tampered with or signed "
                 f"with another fleet key")

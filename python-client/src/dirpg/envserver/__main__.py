@@ -1,6 +1,7 @@
 """Command line: ``python -m dirpg.envserver --env ID [--env ID ...] [options]``.
 
-Prints ``dirpg envserver listening on HOST:PORT`` (flushed) once serving, so a parent process can start it
+Prints one line per env naming its snapshot format (stderr), then ``dirpg envserver listening on HOST:PORT``
+(stdout, flushed) once serving, so a parent process can start it
 and read the port (``--port 0`` picks a free one). SIGTERM / SIGINT stop it gracefully.
 
 A server that cannot start (unknown env id, bad key file, busy port, ...) prints one line saying what is wrong
@@ -17,6 +18,7 @@ import secrets
 import sys
 
 from dirpg.envserver.security import BEARER_TOKEN_ENV_VAR, ServerTls, check_bind, configured_bearer_token
+from dirpg.envserver.supervisor import supervise
 from dirpg.envserver.service import DEFAULT_MAX_BATCH_ITEMS, DEFAULT_MAX_REQUEST_BYTES, EnvServer
 from dirpg.served_env import SNAPSHOT_MODES, ServedEnvironment
 from dirpg.tokens import KEY_ENV_VAR, RANDOM_KEY_WARNING, configured_key
@@ -51,16 +53,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--paper-reward", action="store_true",
                    help="MiniGrid MultiRoom: the paper's reward (+100 goal, +-30 doors, +-5 pickup/drop), "
                         "max_steps 100, see_through_walls, and a return-to-go upper bound")
+    p.add_argument("--spec-bound", action="store_true",
+                   help="send the generic return-to-go bounds max(0, max reward) x steps left (and the lower one) "
+                        "for envs with a finite reward range and an episode limit (dirpg.bounds)")
     p.add_argument("--actions", type=_actions, default=None, metavar="A,B,...",
                    help="legal action subset (e.g. 0,1,2,5 for MultiRoom); num_actions stays the env's n and "
                         "the others are masked as illegal")
     p.add_argument("--snapshot", choices=SNAPSHOT_MODES, default="auto",
-                   help="state token format: auto (MiniGrid's compact one where it applies), generic, minigrid")
+                   help="snapshot format of the state tokens: auto (the first format of dirpg.adapters that saves "
+                        "the env and passes its start-up probe) or one format's name")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=50061, help="0 picks a free port")
     p.add_argument("--token-key-file", default=None,
                    help=f"file holding the fleet's token key (else ${KEY_ENV_VAR}, else a random per-process key)")
     p.add_argument("--seed", type=int, default=None, help="seeds the episode seeds picked for resets without one")
+    p.add_argument("--processes", type=int, default=1,
+                   help="server processes, one port each (P, P+1, ... or free ports for 0), sharing the token key: "
+                        "one per core; the ready line lists every endpoint (dirpg.envserver.supervisor)")
     p.add_argument("--workers", type=int, default=4, help="gRPC worker threads (health checks have their own)")
     p.add_argument("--max-batch-items", type=int, default=DEFAULT_MAX_BATCH_ITEMS,
                    help="most items one StepBatch may hold (default %(default)s); more is INVALID_ARGUMENT")
@@ -89,7 +98,7 @@ def _start(args: argparse.Namespace) -> EnvServer:
     for env_id in args.env:
         envs[env_id] = ServedEnvironment(env_id, env_kwargs=args.env_kwargs, paper_reward_variant=args.paper_reward,
                                          actions=args.actions, key=token_key,
-                                         snapshot=args.snapshot)
+                                         snapshot=args.snapshot, spec_bound=args.spec_bound)
     server = EnvServer(envs, host=args.host, port=args.port, seed=args.seed, max_workers=args.workers, tls=tls,
                        bearer_token=bearer_token,
                        max_batch_items=args.max_batch_items, max_request_bytes=args.max_request_bytes).start()
@@ -99,8 +108,18 @@ def _start(args: argparse.Namespace) -> EnvServer:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.processes < 1:
+        print(f"{PROG}: --processes must be at least 1, got {args.processes}", file=sys.stderr)
+        return 1
+    if args.processes > 1:
+        try:
+            return supervise(argv, args.processes, args.port, args.token_key_file, PROG)
+        except ValueError as e:  # a bad key file, named by configured_key
+            print(f"{PROG}: {e}", file=sys.stderr)
+            return 1
     try:
         server = _start(args)
     except Exception as e:
@@ -119,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     print(server.notice, file=sys.stderr, flush=True)
+    for env in server.envs.values():  # which snapshot format each env's tokens use: nothing falls back silently
+        print(f"dirpg envserver env {env.env_id}: snapshot format {env.format}; bounds {env.bounds}",
+              file=sys.stderr, flush=True)
     print(f"dirpg envserver listening on {server.address}", flush=True)
     server.wait()
     return 0

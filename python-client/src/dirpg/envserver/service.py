@@ -163,6 +163,7 @@ class EnvServer:
                                                          self._server)
         self._health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
+        self.envs = envs
         self.host = host
         self.tls = tls
         self.notice = notice(host, tls, bearer_token is not None)
