@@ -8,10 +8,8 @@ import org.dirpg.env.remote.RemoteEnvironment;
 import org.dirpg.env.remote.RemoteOptions;
 import org.dirpg.policy.Adam;
 import org.dirpg.policy.dl4j.Dl4jBench;
-import org.dirpg.policy.dl4j.MiniGridConvPolicy;
 import org.dirpg.search.SearchConfig;
 import org.dirpg.train.DirPGTrainer;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The remote path on MiniGrid, in one run: protocol steps/s with one batch in flight and with K in flight, the conv
@@ -37,10 +35,11 @@ public final class MiniGridBench {
             out.printf("remote steps/s, batch 1, 1 in flight:          %,10.0f%n", one);
             out.printf("remote steps/s, batch 1, %d in flight:          %,10.0f  (x%.2f)%n", k, oneK, oneK / one);
             out.printf("remote steps/s, batch 64, 1 in flight:         %,10.0f%n", batch);
-            Dl4jBench.run(DataType.FLOAT, 1, out);
+            Dl4jBench.run(1, out);
             for (int[] kb : new int[][] {{1, 1}, {k, ROUND}}) {
                 int inFlight = kb[0];
-                MiniGridConvPolicy policy = new MiniGridConvPolicy(7);
+                var policy = new org.dirpg.policy.net.NetPolicy(
+                        org.dirpg.policy.net.SpaceNets.paperNetwork(env.spec()), 7);
                 SearchConfig config = TwinBench.paperSearch().withExpansionsPerRound(kb[1]);
                 try (DirPGTrainer trainer = new DirPGTrainer(env, policy, config, new Adam(1e-3), 5, inFlight)) {
                     trainer.update();

@@ -9,7 +9,6 @@ import org.dirpg.env.Environment;
 import org.dirpg.env.State;
 import org.dirpg.env.classic.Environments;
 import org.dirpg.policy.Adam;
-import org.dirpg.policy.dl4j.MiniGridConvPolicy;
 import org.dirpg.search.Heuristic;
 import org.dirpg.search.SearchConfig;
 import org.dirpg.train.DirPGTrainer;
@@ -37,7 +36,7 @@ public final class TwinBench {
         Environment env = Environments.make("JavaMiniGrid-MultiRoom-N6-v0", PAPER);
         double steps = stepsPerSecond(env, seconds);
         out.printf("twin env steps/s (step from saved states + observation):      %,12.0f%n", steps);
-        MiniGridConvPolicy policy = new MiniGridConvPolicy(7);
+        var policy = new org.dirpg.policy.net.NetPolicy(org.dirpg.policy.net.SpaceNets.paperNetwork(env.spec()), 7);
         List<State> distinct = distinctStates(env, 4096);
         double[] logp = new double[7];
         long start = System.nanoTime();
@@ -51,7 +50,7 @@ public final class TwinBench {
         }
         out.printf("conv policy states/s, plain-array FLOAT forward, batch 1:     %,12.0f%n", n / ((System.nanoTime() - start) / 1e9));
         for (int k : new int[] {1, 2}) {
-            MiniGridConvPolicy p = new MiniGridConvPolicy(7);
+            var p = new org.dirpg.policy.net.NetPolicy(org.dirpg.policy.net.SpaceNets.paperNetwork(env.spec()), 7);
             try (DirPGTrainer trainer = new DirPGTrainer(env, p, paperSearch(), new Adam(1e-3), 5, k)) {
                 trainer.update();
                 long h0 = p.cacheHits();

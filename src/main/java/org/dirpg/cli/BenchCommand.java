@@ -3,7 +3,6 @@ package org.dirpg.cli;
 import java.util.concurrent.Callable;
 import org.dirpg.bench.CoreBench;
 import org.dirpg.policy.dl4j.Dl4jBench;
-import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
                 CoreBench.run(seconds, System.out);
                 break;
             case "dl4j":
-                Dl4jBench.run(DataType.FLOAT, 1, System.out);
+                Dl4jBench.run(1, System.out);
                 break;
             case "minigrid":
                 if (remote.isEmpty()) {
@@ -55,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
                 break;
             case "all":
                 CoreBench.run(seconds, System.out);
-                Dl4jBench.run(DataType.FLOAT, 1, System.out);
+                Dl4jBench.run(1, System.out);
                 break;
             default:
                 throw new IllegalArgumentException("--suite: unknown '" + suite + "'; expected core, dl4j, twin, minigrid or all");

@@ -19,7 +19,6 @@ import org.dirpg.policy.Adam;
 import org.dirpg.policy.BernoulliPolicy;
 import org.dirpg.policy.LinearSoftmaxPolicy;
 import org.dirpg.policy.Policy;
-import org.dirpg.policy.dl4j.MiniGridConvPolicy;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +31,7 @@ class SearchesInFlightTest {
 
     private static List<Object> twinRun(ExecutorService threads) {
         Environment env = Environments.make(TWIN, java.util.Map.of("paperReward", "true", "actions", "0,1,2,5"));
-        MiniGridConvPolicy policy = new MiniGridConvPolicy(11);
+        var policy = new org.dirpg.policy.net.NetPolicy(org.dirpg.policy.net.SpaceNets.paperNetwork(env.spec()), 11);
         List<Double> norms = new ArrayList<>();
         try (DirPGTrainer t = new DirPGTrainer(env, policy,
                 TwinBench.paperSearch().withEpisodeCap(10_000), new Adam(1e-3), 5, 2, threads)) {

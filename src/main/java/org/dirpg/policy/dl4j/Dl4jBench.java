@@ -5,14 +5,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.dirpg.env.State;
+import org.dirpg.env.minigrid.MultiRoomEnvironment;
 import org.dirpg.policy.WeightedStep;
+import org.dirpg.policy.net.NetPolicy;
+import org.dirpg.policy.net.NetSpec;
+import org.dirpg.policy.net.Network;
+import org.dirpg.policy.net.SpaceNets;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Throughput of {@link MiniGridConvPolicy}: the DL4J graph's output at batch 1 and 64, its back-propagation at batch
- * 64, and the policy's {@code addGradient} at batch 64 (plain arrays in FLOAT), on random MiniGrid observations. Prints numbers, asserts nothing.
- * Run with {@code OMP_NUM_THREADS=1}; arguments: {@code [FLOAT|DOUBLE] [seed]}.
+ * Throughput of the paper's MiniGrid network built from the twin's spaces: the DL4J graph's output at batch 1 and 64
+ * and its back-propagation at batch 64 ({@link NetGraphs}), against the plain-array network's forward pass at batch 1
+ * and {@link NetPolicy#addGradient} at batch 64, on random MiniGrid observations. Prints numbers, asserts nothing. Run
+ * with {@code OMP_NUM_THREADS=1}; argument: {@code [seed]}.
  */
 public final class Dl4jBench {
     private Dl4jBench() {
@@ -27,7 +34,7 @@ public final class Dl4jBench {
 
         @Override
         public long legalActions() {
-            return (1L << MiniGridNetwork.NUM_ACTIONS) - 1;
+            return 0b1111111L;
         }
 
         @Override
@@ -37,53 +44,42 @@ public final class Dl4jBench {
     }
 
     public static void main(String[] args) {
-        DataType type = args.length > 0 ? DataType.valueOf(args[0]) : DataType.FLOAT;
-        long seed = args.length > 1 ? Long.parseLong(args[1]) : 1L;
-        run(type, seed, System.out);
+        run(args.length > 0 ? Long.parseLong(args[0]) : 1L, System.out);
     }
 
-    /** Runs the four measurements and prints one line each to {@code out}. */
-    public static void run(DataType type, long seed, PrintStream out) {
-        MiniGridConvPolicy policy = new MiniGridConvPolicy(seed, type);
+    /** Runs the measurements and prints one line each to {@code out}. */
+    public static void run(long seed, PrintStream out) {
+        NetSpec spec = SpaceNets.paperNetwork(
+                new MultiRoomEnvironment("MiniGrid-MultiRoom-N6-v0", true, null, null, 0b1111111L).spec());
+        NetPolicy policy = new NetPolicy(spec, seed);
+        ComputationGraph graph = NetGraphs.create(spec, policy.parameters(), DataType.FLOAT);
+        Network network = new Network(spec, policy.parameters());
         SplittableRandom rng = new SplittableRandom(seed);
         List<State> states = new ArrayList<>();
+        List<double[]> features = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
-            states.add(new BenchState(randomFeatures(rng)));
+            double[] f = randomFeatures(rng);
+            states.add(new BenchState(f));
+            features.add(f);
         }
         List<WeightedStep> steps = new ArrayList<>();
-        for (State s : states) {
-            steps.add(new WeightedStep(s, rng.nextInt(MiniGridNetwork.NUM_ACTIONS), rng.nextBoolean() ? 1.0 : -1.0));
+        double[][] dLogits = new double[64][7];
+        for (int i = 0; i < 64; i++) {
+            steps.add(new WeightedStep(states.get(i), rng.nextInt(7), rng.nextBoolean() ? 1.0 : -1.0));
+            dLogits[i][rng.nextInt(7)] = 1.0;
         }
         double[] gradient = new double[policy.numParameters()];
-        out.printf("MiniGridConvPolicy %s, %d parameters, OMP_NUM_THREADS=%s%n", type, policy.numParameters(),
-                System.getenv("OMP_NUM_THREADS"));
-        // The DL4J graph's own inference (the search uses ConvInference and the observation cache instead).
-        report(out, "graph output batch 1", 1, measure(300, 3000, i -> policy.graphLogits(List.of(states.get(i % 64)))));
-        report(out, "graph output batch 64", 64, measure(30, 300, i -> policy.graphLogits(states)));
-        ConvInference plain = new ConvInference(policy.graph());
-        double[] logits = new double[MiniGridNetwork.NUM_ACTIONS];
+        double[] logits = new double[7];
+        out.printf("%s, OMP_NUM_THREADS=%s%n", SpaceNets.describe(spec), System.getenv("OMP_NUM_THREADS"));
+        report(out, "graph output batch 1", 1, measure(300, 3000, i -> NetGraphs.logits(graph, spec,
+                List.of(features.get(i % 64)))));
+        report(out, "graph output batch 64", 64, measure(30, 300, i -> NetGraphs.logits(graph, spec, features)));
         report(out, "plain forward batch 1", 1, measure(3000, 30000,
-                i -> plain.logits(states.get(i % 64).features(), logits)));
-        report(out, "graph backprop batch 64", 64, measure(10, 100, i -> policy.graphGradient(steps, gradient)));
-        // In FLOAT the policy's own gradient runs on ConvGradient (distinct random observations: no grouping).
-        report(out, "addGradient batch 64", 64, measure(10, 100, i -> policy.addGradient(steps, gradient)));
-        // The general plain-array network of the same architecture and theta (policy/net), on the same observations.
-        org.dirpg.policy.net.NetSpec spec = org.dirpg.policy.net.SpaceNets.build(
-                new org.dirpg.env.minigrid.MultiRoomEnvironment("MiniGrid-MultiRoom-N6-v0", true, null, null, 0b100111L)
-                        .spec(), "auto", null, null);
-        org.dirpg.policy.net.NetPolicy net = new org.dirpg.policy.net.NetPolicy(spec, policy.parameters());
-        org.dirpg.policy.net.Network network = new org.dirpg.policy.net.Network(spec, policy.parameters());
-        report(out, "net forward batch 1", 1, measure(3000, 30000,
-                i -> network.logits(states.get(i % 64).features(), logits)));
-        report(out, "net addGradient batch 64", 64, measure(10, 100, i -> net.addGradient(steps, gradient)));
-        for (int round = 0; round < 3; round++) {
-            report(out, "plain forward batch 1 (again)", 1, measure(300, 30000,
-                    i -> plain.logits(states.get(i % 64).features(), logits)));
-            report(out, "net forward batch 1 (again)", 1, measure(300, 30000,
-                    i -> network.logits(states.get(i % 64).features(), logits)));
-            report(out, "addGradient batch 64 (again)", 64, measure(10, 200, i -> policy.addGradient(steps, gradient)));
-            report(out, "net addGradient 64 (again)", 64, measure(10, 200, i -> net.addGradient(steps, gradient)));
-        }
+                i -> network.logits(features.get(i % 64), logits)));
+        report(out, "graph backprop batch 64", 64, measure(10, 100,
+                i -> NetGraphs.gradient(graph, spec, features, dLogits)));
+        // distinct random observations: no grouping
+        report(out, "addGradient batch 64", 64, measure(10, 200, i -> policy.addGradient(steps, gradient)));
     }
 
     private interface Call {
@@ -113,16 +109,15 @@ public final class Dl4jBench {
                 callsPerSecond * batch, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6);
     }
 
+    /** A random view in MiniGrid's value ranges ([x][y][channel]: object 0..10, colour 0..5, state 0..2), a direction. */
     private static double[] randomFeatures(SplittableRandom rng) {
-        double[] f = new double[MiniGridObservation.FEATURE_LENGTH];
-        for (int x = 0; x < MiniGridObservation.VIEW_SIZE; x++) {
-            for (int y = 0; y < MiniGridObservation.VIEW_SIZE; y++) {
-                f[MiniGridObservation.featureIndex(x, y, 0)] = rng.nextInt(11);
-                f[MiniGridObservation.featureIndex(x, y, 1)] = rng.nextInt(6);
-                f[MiniGridObservation.featureIndex(x, y, 2)] = rng.nextInt(3);
-            }
+        double[] f = new double[148];
+        for (int cell = 0; cell < 49; cell++) {
+            f[cell * 3] = rng.nextInt(11);
+            f[cell * 3 + 1] = rng.nextInt(6);
+            f[cell * 3 + 2] = rng.nextInt(3);
         }
-        f[MiniGridObservation.IMAGE_LENGTH] = rng.nextInt(MiniGridObservation.NUM_DIRECTIONS);
+        f[147] = rng.nextInt(4);
         return f;
     }
 }

@@ -144,7 +144,8 @@ public final class NetLayout {
     /**
      * The initial theta, a function of {@code seed} alone: layer by layer in order, W ~ U(-1/sqrt(fanIn), 1/sqrt(fanIn))
      * drawn in DL4J's logical row-major order (PyTorch's default initialisation, as the authors' network had), biases 0.
-     * For the paper's MiniGrid network this is the same theta the earlier {@code MiniGridNetwork} drew.
+     * For the paper's MiniGrid network this is the theta the earlier dedicated MiniGrid class drew (same order, same
+     * generator), so a seed starts the README's MiniGrid run where it started before.
      */
     public double[] initialParameters(long seed) {
         double[] theta = new double[size];

@@ -107,6 +107,14 @@ public final class SpaceNets {
         return new NetSpec(resolved, inputs, hidden, activation, spec.numActions());
     }
 
+    /**
+     * The paper's MiniGrid network (App. C.3) for a spec with one image part: the image through {@link #PAPER_CNN},
+     * the other parts encoded, no hidden layers, the linear head; what {@code --policy conv} builds.
+     */
+    public static NetSpec paperNetwork(EnvironmentSpec spec) {
+        return build(spec, "cnn", "none", PAPER_CNN);
+    }
+
     /** Whether a part goes through a CNN: a Box the env calls an image, or that looks like one (SB3's rule). */
     static boolean isImage(TensorSpec t) {
         if (!(t.space() instanceof Space.Box box)) {

@@ -10,7 +10,6 @@ import org.dirpg.env.State;
 import org.dirpg.env.classic.Environments;
 import org.dirpg.estimator.DirectPolicyGradient;
 import org.dirpg.estimator.SearchResult;
-import org.dirpg.policy.dl4j.MiniGridConvPolicy;
 import org.dirpg.search.Heuristic;
 import org.dirpg.search.SearchConfig;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ class AStarHeuristicTest {
 
     private static double meanCandidates(Heuristic h) {
         Environment env = Environments.make("JavaMiniGrid-MultiRoom-N6-v0", PAPER);
-        MiniGridConvPolicy policy = new MiniGridConvPolicy(4);
+        var policy = new org.dirpg.policy.net.NetPolicy(org.dirpg.policy.net.SpaceNets.paperNetwork(env.spec()), 4);
         DirectPolicyGradient dpg = new DirectPolicyGradient(SearchConfig.astar(1.0, 0.2, 3000, false).withHeuristic(h));
         SplittableRandom rng = new SplittableRandom(12);
         int maps = 8;

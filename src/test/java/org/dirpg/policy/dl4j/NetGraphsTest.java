@@ -224,16 +224,24 @@ class NetGraphsTest {
     }
 
     @Test
-    void paperNetworkIsTheEarlierMiniGridNetwork() {
+    void paperNetworkHasThePapersShape() {
         NetSpec paper = cases().get(0).spec;
-        for (long seed : new long[] {1, 7, 2024}) {
-            ComputationGraph old = MiniGridNetwork.create(seed, DataType.FLOAT);
-            assertArrayEquals(old.params().toDoubleVector(), NetLayout.of(paper).initialParameters(seed),
-                    "seed " + seed + ": the same initial theta as MiniGridNetwork");
-        }
+        ComputationGraph graph = NetGraphs.create(paper, null, DataType.FLOAT);
+        // App. C.3: 3x3 convolutions 3 -> 32 -> 48 -> 64 (7x7 -> 5x5 -> 3x3 -> 1x1), concat one-hot direction, 68 -> 7
+        assertArrayEquals(new long[] {32, 3, 3, 3}, graph.getLayer("conv1").getParam("W").shape());
+        assertArrayEquals(new long[] {48, 32, 3, 3}, graph.getLayer("conv2").getParam("W").shape());
+        assertArrayEquals(new long[] {64, 48, 3, 3}, graph.getLayer("conv3").getParam("W").shape());
+        assertArrayEquals(new long[] {68, 7}, graph.getLayer("logits").getParam("W").shape());
         assertEquals(42_963, NetLayout.of(paper).size());
         assertEquals("policy: multi (image image 7x7x3 unscaled -> paper conv 3x3/1 32 relu, 3x3/1 48 relu, 3x3/1 64; "
                 + "direction one-hot 4) -> 7 logits, 42,963 parameters", SpaceNets.describe(paper));
+        // the initial weights are U(-1/sqrt(fanIn), 1/sqrt(fanIn)), biases 0, a function of the seed alone
+        double[] theta = NetLayout.of(paper).initialParameters(1);
+        assertArrayEquals(theta, NetLayout.of(paper).initialParameters(1));
+        NetLayout.ParamLayer conv1 = NetLayout.of(paper).layer("conv1");
+        for (int i : conv1.index()) {
+            assertTrue(Math.abs(theta[i]) <= 1 / Math.sqrt(27) + 1e-7);
+        }
     }
 
     @Test
