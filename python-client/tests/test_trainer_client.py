@@ -229,3 +229,18 @@ def test_bearer_tokens_owners_and_typed_errors(tmp_path):
             assert [m.update for m in alice.watch(run.run_id)] == [0, 1]
     finally:
         proc.stop()
+
+
+def test_runs_take_the_policy_architecture_and_report_it(client):
+    """RunSpec's policy, net and cnn (the CLI's --policy/--net/--cnn) reach the server: the spec comes back with them,
+    Act answers from that network, and a bad shape is a one-line INVALID_ARGUMENT naming the field."""
+    run = client.create_run("DeepSea-v0", policy="mlp", net="8:relu", budget=20, updates=2, seed=4)
+    list(client.watch(run.run_id))
+    done = client.get_run(run.run_id)
+    assert done.spec["policy"] == "mlp" and done.spec["net"] == "8:relu"
+    acted = client.act(run.run_id, [DEEPSEA_START], greedy=True)
+    assert math.isclose(np.logaddexp.reduce(acted.log_probs[0]), 0.0, abs_tol=1e-9)
+    with pytest.raises(InvalidArgument, match=r"policy: --net takes positive widths"):
+        client.create_run("DeepSea-v0", net="8,zero")
+    with pytest.raises(InvalidArgument, match=r"policy: .cnn. needs an image observation part"):
+        client.create_run("DeepSea-v0", policy="cnn")

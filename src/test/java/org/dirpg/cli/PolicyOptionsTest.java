@@ -54,7 +54,7 @@ class PolicyOptionsTest {
         assertTrue(run(2, "train", "--net", "64,x", "--out", dir.toString()).err()
                 .contains("--net takes positive widths separated by commas (e.g. 64,64) or none, got '64,x'"));
         assertTrue(run(2, "train", "--policy", "cnn", "--out", dir.toString()).err()
-                .contains("policy 'cnn' needs an image observation part"));
+                .contains("policy: 'cnn' needs an image observation part"));
         assertTrue(run(2, "train", "--policy", "linear", "--net", "64", "--out", dir.toString()).err()
                 .contains("'linear' takes no --net or --cnn"));
         assertTrue(run(2, "train", "--policy", "tabular", "--out", dir.toString()).err()

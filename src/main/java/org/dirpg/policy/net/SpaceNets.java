@@ -64,7 +64,7 @@ public final class SpaceNets {
         }
         boolean cnnAllowed = resolved.equals("cnn") || resolved.equals("multi");
         if (resolved.equals("cnn") && !anyImage) {
-            throw new IllegalArgumentException("policy 'cnn' needs an image observation part, but " + spec.id()
+            throw new IllegalArgumentException("'cnn' needs an image observation part, but " + spec.id()
                     + " observes " + parts + "; use --policy mlp");
         }
         if (cnn != null && !cnnAllowed) {
