@@ -3,6 +3,8 @@
 #   DIR/ca.crt, ca.key                   the CA (EC P-256, valid DAYS days)
 #   DIR/server.crt, server.key           a server certificate for localhost, 127.0.0.1, ::1 and every name in DNS_NAMES
 #   DIR/NAME.crt, NAME.key               a client certificate with subject CN=NAME for every NAME in CLIENTS
+#   DIR/NAME.crt, NAME.key               a client certificate with subject SUBJECT for every NAME:SUBJECT in
+#                                        SUBJECTS (the tests' certificate with two CNs, SUBJECTS="twocn:/CN=carol/CN=bob")
 # Keys are unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), the form grpc-java and grpcio both read. Needs openssl.
 #
 # Usage: scripts/make-certs.sh DIR            (env: DNS_NAMES="trainer minigrid", CLIENTS="alice bob", DAYS=30)
@@ -35,6 +37,10 @@ extendedKeyUsage=serverAuth
 basicConstraints=CA:FALSE"
 for name in $clients; do
     sign "$name" "/CN=$name" "extendedKeyUsage=clientAuth
+basicConstraints=CA:FALSE"
+done
+for item in ${SUBJECTS:-}; do
+    sign "${item%%:*}" "${item#*:}" "extendedKeyUsage=clientAuth
 basicConstraints=CA:FALSE"
 done
 rm -f ca.srl

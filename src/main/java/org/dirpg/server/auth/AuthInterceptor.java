@@ -74,7 +74,7 @@ public final class AuthInterceptor implements ServerInterceptor {
                 who = new Identity(cn, adminNames.contains(cn));
             }
             refusal = tokens == null
-                    ? "authorization: this server requires a client certificate whose subject has a CN"
+                    ? "authorization: this server requires a client certificate whose subject has exactly one CN"
                     : "authorization: this server requires a bearer token (metadata 'authorization: Bearer TOKEN')";
         }
         if (who == null) {
@@ -85,7 +85,10 @@ public final class AuthInterceptor implements ServerInterceptor {
         return Contexts.interceptCall(Context.current().withValue(Identity.KEY, who), call, headers, next);
     }
 
-    /** The subject CN of the verified peer certificate of {@code session}, or null. */
+    /**
+     * The subject CN of the verified peer certificate of {@code session}, or null: also null for a subject with more
+     * than one CN (e.g. {@code /CN=carol/CN=bob}), which names no one identity.
+     */
     static String commonName(SSLSession session) {
         if (session == null) {
             return null;
@@ -95,13 +98,15 @@ public final class AuthInterceptor implements ServerInterceptor {
             if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
                 return null;
             }
+            String cn = null;
+            int count = 0;
             for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
                 if (rdn.getType().equalsIgnoreCase("CN")) {
-                    String cn = String.valueOf(rdn.getValue()).strip();
-                    return cn.isEmpty() ? null : cn;
+                    cn = String.valueOf(rdn.getValue()).strip();
+                    count++;
                 }
             }
-            return null;
+            return count != 1 || cn.isEmpty() ? null : cn;
         } catch (SSLPeerUnverifiedException | InvalidNameException e) {
             return null;
         }

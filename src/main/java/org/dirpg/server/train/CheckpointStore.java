@@ -90,13 +90,20 @@ final class CheckpointStore {
         }
     }
 
+    /** {@link #read(String, java.util.function.Predicate)} for the server itself (its own runs' checkpoints). */
+    Checkpoint read(String path) {
+        return read(path, runId -> true);
+    }
+
     /**
      * Reads the checkpoint at {@code path} (relative to the directory, or absolute inside it).
      *
+     * @param mayReadRun whether the caller may read the checkpoints of a run (by the id its directory is named by; null
+     *                   for a file directly in the directory)
      * @throws IllegalArgumentException if the path leaves the directory or the file is not a checkpoint
-     * @throws NoSuchElementException   if there is no such file
+     * @throws NoSuchElementException   if there is no such file, or it belongs to a run the caller may not read
      */
-    Checkpoint read(String path) {
+    Checkpoint read(String path, java.util.function.Predicate<String> mayReadRun) {
         if (path.isBlank()) {
             throw new IllegalArgumentException("checkpoint_path: empty");
         }
@@ -114,9 +121,17 @@ final class CheckpointStore {
             throw new NoSuchElementException("checkpoint_path: no checkpoint file at " + Messages.cut(relative(p)));
         }
         try {
-            if (!p.toRealPath().startsWith(dir.toRealPath())) {
+            Path real = p.toRealPath();
+            Path root = dir.toRealPath();
+            if (!real.startsWith(root)) {
                 throw new IllegalArgumentException("checkpoint_path: " + Messages.cut(relative(p)) + " links outside the server's "
                         + "checkpoint directory");
+            }
+            // the run a checkpoint belongs to is the directory it really lies in (after "..", links and spellings)
+            Path rel = root.relativize(real);
+            String runId = rel.getNameCount() > 1 ? rel.getName(0).toString() : null;
+            if (!mayReadRun.test(runId)) {
+                throw new NoSuchElementException("checkpoint_path: no checkpoint file at " + Messages.cut(relative(p)));
             }
             return Checkpoint.fromBytes(Files.readAllBytes(p));
         } catch (IOException e) {

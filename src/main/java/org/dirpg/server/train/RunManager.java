@@ -148,15 +148,17 @@ public final class RunManager {
      * Validates the request, builds the run (environment, policy, trainer; restoring a checkpoint if asked) and queues
      * it.
      *
-     * @param owner the caller's identity, recorded as the run's owner
+     * @param who the caller, recorded as the run's owner; a checkpoint_path must name a checkpoint of a run it may access
+     *            (another identity's checkpoint is answered as a missing file, so paths reveal nothing)
      * @throws IllegalArgumentException naming the offending field
      * @throws NoSuchElementException   if a checkpoint path names no file
      * @throws io.grpc.StatusRuntimeException UNAVAILABLE if no server of a remote environment's fleet answers,
      *                                        RESOURCE_EXHAUSTED if too many runs are queued
      */
-    HostedRun create(CreateRunRequest request, String owner) {
+    HostedRun create(CreateRunRequest request, Identity who) {
+        String owner = who.name();
         Checkpoint resume = switch (request.getResumeFromCase()) {
-            case CHECKPOINT_PATH -> checkpoints.read(request.getCheckpointPath());
+            case CHECKPOINT_PATH -> checkpoints.read(request.getCheckpointPath(), runId -> mayReadCheckpointsOf(runId, who));
             case CHECKPOINT_BYTES -> Checkpoint.fromBytes(request.getCheckpointBytes().toByteArray());
             case RESUMEFROM_NOT_SET -> null;
         };
@@ -290,10 +292,22 @@ public final class RunManager {
     HostedRun getFor(String runId, Identity who) {
         HostedRun run = get(runId);
         if (!who.mayAccess(run.owner())) {
-            throw Status.PERMISSION_DENIED.withDescription("run_id: run '" + run.id() + "' belongs to another identity")
-                    .asRuntimeException();
+            // the same answer as for a run that does not exist: an id reveals nothing about other identities' runs
+            throw new NoSuchElementException("run_id: no run '" + Messages.cut(runId) + "' on this server");
         }
         return run;
+    }
+
+    /**
+     * Whether {@code who} may resume from the checkpoints in run directory {@code runId} (null: a file directly in the
+     * checkpoint directory): those of a run it may access; files of no known run only for admins.
+     */
+    private boolean mayReadCheckpointsOf(String runId, Identity who) {
+        HostedRun run;
+        synchronized (runs) {
+            run = runId == null ? null : runs.get(runId);
+        }
+        return run == null ? who.admin() : who.mayAccess(run.owner());
     }
 
     /** Asks the run to stop, if {@code who} may. */

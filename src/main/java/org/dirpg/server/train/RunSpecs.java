@@ -16,6 +16,9 @@ import org.dirpg.train.TrainSettings;
  * Every problem is an {@link IllegalArgumentException} whose message starts with the offending field's name.
  */
 final class RunSpecs {
+    /** The most endpoints a run may name: more is refused before any work (a red-team request sent 100,000). */
+    static final int MAX_ENDPOINTS = 64;
+
     private RunSpecs() {
     }
 
@@ -32,6 +35,10 @@ final class RunSpecs {
                 RemoteEnvironment e = spec.getRemoteEnvironment();
                 if (e.getEndpointsCount() == 0) {
                     throw new IllegalArgumentException("remote_environment.endpoints: at least one host:port is required");
+                }
+                if (e.getEndpointsCount() > MAX_ENDPOINTS) {
+                    throw new IllegalArgumentException("remote_environment.endpoints: " + e.getEndpointsCount()
+                            + " endpoints, at most " + MAX_ENDPOINTS + " (a fleet behind one dns:/// name counts as one)");
                 }
                 if (e.getEnvId().isBlank()) {
                     throw new IllegalArgumentException("remote_environment.env_id: an environment id is required");

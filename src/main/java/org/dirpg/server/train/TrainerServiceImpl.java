@@ -40,7 +40,7 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void createRun(CreateRunRequest request, StreamObserver<CreateRunResponse> responses) {
-        StatusMapping.respond(responses, () -> CreateRunResponse.newBuilder().setRun(runs.create(request, Identity.current().name()).toProto()).build());
+        StatusMapping.respond(responses, () -> CreateRunResponse.newBuilder().setRun(runs.create(request, Identity.current()).toProto()).build());
     }
 
     @Override

@@ -126,11 +126,23 @@ class TlsTest {
             Run run = stub(alice).createRun(CreateRunRequest.newBuilder().setSpec(deepSea(100_000_000L)).build()).getRun();
             assertEquals("alice", run.getOwner(), "the client certificate's CN is the owner");
             String id = run.getRunId();
-            assertEquals(Status.Code.PERMISSION_DENIED, code(() -> stub(bob).getRun(GetRunRequest.newBuilder().setRunId(id).build())));
-            assertEquals(Status.Code.PERMISSION_DENIED, code(() -> stub(bob).stopRun(StopRunRequest.newBuilder().setRunId(id).build())));
+            // another identity's run is answered as a run that does not exist
+            assertEquals(Status.Code.NOT_FOUND, code(() -> stub(bob).getRun(GetRunRequest.newBuilder().setRunId(id).build())));
+            assertEquals(Status.Code.NOT_FOUND, code(() -> stub(bob).stopRun(StopRunRequest.newBuilder().setRunId(id).build())));
             assertEquals(0, stub(bob).listRuns(ListRunsRequest.getDefaultInstance()).getRunsCount());
             assertEquals(Status.Code.UNAVAILABLE, code(() -> stub(anonymous).listRuns(ListRunsRequest.getDefaultInstance())),
                     "no client certificate: the handshake fails");
+            // a subject with two CNs (/CN=carol/CN=bob) names no one identity: refused, never taken as either
+            ManagedChannel twoNames = channel(server.port(), trusting("twocn"));
+            try {
+                StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                        () -> stub(twoNames).listRuns(ListRunsRequest.getDefaultInstance()));
+                assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+                assertTrue(e.getStatus().getDescription().contains("client certificate whose subject has exactly one CN"),
+                        e.getStatus().getDescription());
+            } finally {
+                twoNames.shutdownNow();
+            }
             Run stopped = stub(alice).stopRun(StopRunRequest.newBuilder().setRunId(id).build()).getRun();
             assertEquals(id, stopped.getRunId());
         } finally {

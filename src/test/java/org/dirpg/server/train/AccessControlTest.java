@@ -77,18 +77,48 @@ class AccessControlTest {
             String id = mine.getRunId();
             assertEquals("alice", mine.getOwner());
             var bob = as(ch, BOB);
-            String denied = "run_id: run '" + id + "' belongs to another identity";
-            assertStatus(Status.Code.PERMISSION_DENIED, denied, () -> bob.getRun(GetRunRequest.newBuilder().setRunId(id).build()));
-            assertStatus(Status.Code.PERMISSION_DENIED, denied, () -> bob.stopRun(StopRunRequest.newBuilder().setRunId(id).build()));
-            assertStatus(Status.Code.PERMISSION_DENIED, denied, () -> bob.saveCheckpoint(
+            // another identity's run is answered exactly as a run that does not exist (no existence oracle)
+            String denied = "run_id: no run '" + id + "' on this server";
+            String unknownId = "run-" + "0".repeat(id.length() - 4);
+            assertStatus(Status.Code.NOT_FOUND, "run_id: no run '" + unknownId + "' on this server",
+                    () -> bob.getRun(GetRunRequest.newBuilder().setRunId(unknownId).build()));
+            assertStatus(Status.Code.NOT_FOUND, denied, () -> bob.getRun(GetRunRequest.newBuilder().setRunId(id).build()));
+            assertStatus(Status.Code.NOT_FOUND, denied, () -> bob.stopRun(StopRunRequest.newBuilder().setRunId(id).build()));
+            assertStatus(Status.Code.NOT_FOUND, denied, () -> bob.saveCheckpoint(
                     SaveCheckpointRequest.newBuilder().setRunId(id).build()));
-            assertStatus(Status.Code.PERMISSION_DENIED, denied, () -> bob.act(ActRequest.newBuilder().setRunId(id)
+            assertStatus(Status.Code.NOT_FOUND, denied, () -> bob.act(ActRequest.newBuilder().setRunId(id)
                     .addObservations(Observation.newBuilder().addFeatures(0)).build()));
-            assertStatus(Status.Code.PERMISSION_DENIED, denied, () -> bob.streamMetrics(
+            assertStatus(Status.Code.NOT_FOUND, denied, () -> bob.streamMetrics(
                     StreamMetricsRequest.newBuilder().setRunId(id).build()).hasNext());
+
+            // a checkpoint belongs to its run's owner: bob cannot resume from alice's, under any spelling of its path
+            // (of a finished run of hers, whose checkpoint files no longer rotate)
+            String done = as(ch, ALICE).createRun(CreateRunRequest.newBuilder().setSpec(deepSea(5, 2)).build()).getRun()
+                    .getRunId();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (as(ch, ALICE).getRun(GetRunRequest.newBuilder().setRunId(done).build()).getRun().getState()
+                    != RunState.RUN_STATE_SUCCEEDED && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            String path = as(ch, ALICE).saveCheckpoint(SaveCheckpointRequest.newBuilder().setRunId(done).build()).getPath();
+            java.nio.file.Path root = dir.resolve("checkpoints").toAbsolutePath().normalize();
+            java.nio.file.Path abs = root.resolve(path);
+            assertTrue(java.nio.file.Files.isRegularFile(abs), abs.toString());
+            java.nio.file.Path link = java.nio.file.Files.createDirectories(root.resolve("bobs")).resolve("link.json");
+            java.nio.file.Files.createSymbolicLink(link, abs);
+            String linked = root.relativize(link).toString();
+            for (String spelling : List.of(path, "./" + path, "bobs/../" + path, abs.toString(), linked)) {
+                assertStatus(Status.Code.NOT_FOUND, "checkpoint_path: no checkpoint file at", () -> bob.createRun(
+                        CreateRunRequest.newBuilder().setCheckpointPath(spelling).setSpec(deepSea(8, 2)).build()));
+            }
+            assertEquals("alice", as(ch, ALICE).createRun(CreateRunRequest.newBuilder().setCheckpointPath(path).setSpec(deepSea(8, 2)).build())
+                    .getRun().getOwner(), "the owner resumes from her own checkpoint");
+            assertEquals("root", as(ch, ROOT).createRun(CreateRunRequest.newBuilder().setCheckpointPath(path).setSpec(deepSea(8, 2)).build())
+                    .getRun().getOwner(), "admins may resume from any");
+
             assertEquals(0, bob.listRuns(ListRunsRequest.getDefaultInstance()).getRunsCount(), "bob sees none of alice's runs");
-            assertEquals(1, as(ch, ALICE).listRuns(ListRunsRequest.getDefaultInstance()).getRunsCount());
-            assertEquals(1, as(ch, ROOT).listRuns(ListRunsRequest.getDefaultInstance()).getRunsCount(), "admins see all");
+            assertEquals(3, as(ch, ALICE).listRuns(ListRunsRequest.getDefaultInstance()).getRunsCount(), "hers, the short one and the resumed one");
+            assertEquals(4, as(ch, ROOT).listRuns(ListRunsRequest.getDefaultInstance()).getRunsCount(), "admins see all");
             assertEquals(id, as(ch, ROOT).stopRun(StopRunRequest.newBuilder().setRunId(id).build()).getRun().getRunId());
 
             // Endpoints off the allow-list are refused before any connection is tried.

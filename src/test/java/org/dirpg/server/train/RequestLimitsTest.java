@@ -67,6 +67,13 @@ class RequestLimitsTest {
                     () -> s.create(deepSea(10, 0).setLearningRate(Double.NaN).build()));
             assertStatus(Status.Code.INVALID_ARGUMENT, "epsilon:",
                     () -> s.create(deepSea(10, 0).setEpsilon(Double.POSITIVE_INFINITY).build()));
+            // 100,000 endpoints (the red team's request took 25.9 s of server time) are refused at once
+            java.util.List<String> many = java.util.Collections.nCopies(100_000, "127.0.0.1:50061");
+            long t0 = System.nanoTime();
+            assertStatus(Status.Code.INVALID_ARGUMENT, "remote_environment.endpoints: 100000 endpoints, at most 64",
+                    () -> s.create(deepSea(10, 0).setRemoteEnvironment(org.dirpg.proto.train.v1.RemoteEnvironment
+                            .newBuilder().setEnvId("DeepSea-v0").addAllEndpoints(many)).build()));
+            assertTrue(System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(5), "refused quickly");
             assertEquals(0, s.stub().listRuns(ListRunsRequest.getDefaultInstance()).getRunsCount(), "nothing was queued");
         }
     }
