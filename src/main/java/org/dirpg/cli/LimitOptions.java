@@ -56,9 +56,13 @@ public final class LimitOptions {
     @Option(names = "--max-act-observations", description = "Most observations in one Act call (default: 4096).")
     int maxActObservations = D.maxActObservations();
 
+    @Option(names = "--max-queued-runs-per-owner", description = "Most runs pending or running at once for one owner, "
+            + "admins excepted (default: 64).")
+    int maxQueuedRunsPerOwner = D.maxQueuedRunsPerOwner();
+
     ServerLimits toLimits() {
         return new ServerLimits(maxUpdates, maxBudget, maxRollouts, maxSteps, maxSearchesInFlight, maxExpansionsPerRound,
                 checkpointInterval, minCheckpointInterval, checkpointsKept, metricsInMemory, maxQueuedRuns,
-                finishedRunsKept, finishedRunMaxAge, maxPageSize, maxActObservations);
+                finishedRunsKept, finishedRunMaxAge, maxPageSize, maxActObservations, maxQueuedRunsPerOwner);
     }
 }

@@ -189,6 +189,13 @@ public final class RunManager {
                 throw Status.RESOURCE_EXHAUSTED.withDescription("runs: " + active + " runs are already queued or "
                         + "running on this server, its limit (serve --max-queued-runs); stop one or wait").asRuntimeException();
             }
+            long mine = runs.values().stream().filter(r -> !RunRecord.isFinal(r.state()) && r.owner().equals(owner))
+                    .count();
+            if (!who.admin() && mine >= limits.maxQueuedRunsPerOwner()) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("runs: " + mine + " of your runs are already queued or "
+                        + "running, the limit for one owner (serve --max-queued-runs-per-owner); stop one or wait")
+                        .asRuntimeException();
+            }
         }
         evict();
         HostedRun.Live live = build(settings, resume);
@@ -378,10 +385,18 @@ public final class RunManager {
                     ended.add(r);
                 }
             }
-            int excess = ended.size() - limits.finishedRunsKept();
-            for (int i = 0; i < ended.size(); i++) {
-                HostedRun r = ended.get(i);
-                if (i < excess || (r.endedMillis() >= 0 && r.endedMillis() < cutoff)) {
+            // retention counts per owner (oldest first, in creation order): one owner's runs never evict another's
+            Map<String, Integer> excess = new java.util.HashMap<>();
+            for (HostedRun r : ended) {
+                excess.merge(r.owner(), 1, Integer::sum);
+            }
+            excess.replaceAll((owner, n) -> n - limits.finishedRunsKept());
+            for (HostedRun r : ended) {
+                boolean over = excess.get(r.owner()) > 0;
+                if (over || (r.endedMillis() >= 0 && r.endedMillis() < cutoff)) {
+                    if (over) {
+                        excess.merge(r.owner(), -1, Integer::sum);
+                    }
                     gone.add(r);
                     runs.remove(r.id());
                 }

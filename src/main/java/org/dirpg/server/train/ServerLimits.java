@@ -19,15 +19,19 @@ import org.dirpg.train.TrainSettings;
  * @param checkpointsKept           checkpoint files kept per run
  * @param metricsInMemory           metrics of one run kept in memory (older ones are read back from the store)
  * @param maxQueuedRuns             runs PENDING, RESUMED or RUNNING at once
- * @param finishedRunsKept          ended runs kept; the oldest beyond this are evicted (with their metrics and files)
+ * @param finishedRunsKept          ended runs kept per owner; the owner's oldest beyond this are evicted (with their
+ *                                  metrics and files), so one user's runs never push out another's
  * @param finishedRunMaxAge         ended runs older than this are evicted
  * @param maxPageSize               ListRuns page size cap (and the page size when a request leaves it 0 is 100 or less)
  * @param maxActObservations        observations of one Act call
+ * @param maxQueuedRunsPerOwner     runs PENDING, RESUMED or RUNNING at once for one owner (admins excepted), so one user
+ *                                  cannot fill every queue place; {@code finishedRunsKept} also counts per owner
  */
 public record ServerLimits(long maxUpdates, long maxBudget, int maxRollouts, int maxSteps, int maxSearchesInFlight,
                            int maxExpansionsPerRound, long defaultCheckpointInterval, long minCheckpointInterval,
                            int checkpointsKept, int metricsInMemory, int maxQueuedRuns, int finishedRunsKept,
-                           Duration finishedRunMaxAge, int maxPageSize, int maxActObservations) {
+                           Duration finishedRunMaxAge, int maxPageSize, int maxActObservations,
+                           int maxQueuedRunsPerOwner) {
 
     public ServerLimits {
         positive("max updates", maxUpdates);
@@ -44,6 +48,7 @@ public record ServerLimits(long maxUpdates, long maxBudget, int maxRollouts, int
         positive("finished runs kept", finishedRunsKept);
         positive("max page size", maxPageSize);
         positive("max act observations", maxActObservations);
+        positive("max queued runs per owner", maxQueuedRunsPerOwner);
         if (finishedRunMaxAge == null || finishedRunMaxAge.isNegative() || finishedRunMaxAge.isZero()) {
             throw new IllegalArgumentException("finished run max age: must be positive, got " + finishedRunMaxAge);
         }
@@ -56,7 +61,7 @@ public record ServerLimits(long maxUpdates, long maxBudget, int maxRollouts, int
     /** Defaults for a shared server on a modest machine. */
     public static ServerLimits defaults() {
         return new ServerLimits(100_000_000L, 1_000_000L, 10_000, 100_000, 64, 1024, 100, 10, 3, 10_000, 256, 1000,
-                Duration.ofDays(30), 1000, 4096);
+                Duration.ofDays(30), 1000, 4096, 64);
     }
 
     /** The page size of a ListRuns request that leaves it 0. */
