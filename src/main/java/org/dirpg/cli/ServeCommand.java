@@ -79,6 +79,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "dns:///minigrid:50061 (repeatable or comma-separated). Default: loopback host:port only.")
     java.util.List<String> remoteAllow = new java.util.ArrayList<>();
 
+    @Option(names = "--remote-credentials-for", split = ",",
+            description = "The endpoints (as --remote-allow) the fleet credentials (--remote-token-file, --remote-cert) "
+                    + "are sent to; a run naming any other is refused. Default: the --remote-allow entries (none when "
+                    + "there are none: the token never goes to an arbitrary loopback port).")
+    java.util.List<String> remoteCredentialsFor;
+
     @Option(names = "--remote-retry-budget", defaultValue = "PT60S",
             description = "How long a run keeps retrying its environment fleet (with backoff) before it fails, "
                     + "ISO-8601 (default: ${DEFAULT-VALUE}).")
@@ -139,6 +145,9 @@ public final class ServeCommand implements Callable<Integer> {
         boolean mutual = tls != null && tls.mutual();
         BindPolicy.check(host, tls != null, tokens != null || mutual);
         builder.tokens(tokens).allowList(new org.dirpg.server.auth.EndpointAllowList(remoteAllow));
+        if (remoteCredentialsFor != null) {
+            builder.credentialEndpoints(new org.dirpg.server.auth.EndpointAllowList(remoteCredentialsFor, false));
+        }
         if (mutual) {
             builder.clientCertificates(adminCns);
         }

@@ -77,6 +77,7 @@ public final class DirpgServer {
         private java.util.Set<String> adminNames = java.util.Set.of();
         /** Remote environment endpoints runs may name; default loopback host:port only. */
         private EndpointAllowList allowList = new EndpointAllowList(List.of());
+        private EndpointAllowList credentialEndpoints;
         /** How runs call remote environment fleets; default {@link RemoteOptions#defaults()} (60 s retry budget). */
         private RemoteOptions remote = RemoteOptions.defaults();
         /** Largest request accepted; default 16 MiB (batched Act calls and checkpoint bytes can be large). */
@@ -122,6 +123,15 @@ public final class DirpgServer {
         public Builder clientCertificates(java.util.Collection<String> adminNames) {
             clientCertificates = true;
             this.adminNames = java.util.Set.copyOf(adminNames);
+            return this;
+        }
+
+        /**
+         * The endpoints the fleet credentials of {@link #remoteOptions} are sent to (runs naming others are refused
+         * while there are such credentials); default: the allow-list's explicit entries, none when it has none.
+         */
+        public Builder credentialEndpoints(EndpointAllowList v) {
+            credentialEndpoints = v;
             return this;
         }
 
@@ -175,6 +185,7 @@ public final class DirpgServer {
         public DirpgServer start() throws IOException {
             RunManager runs = new RunManager(workers, dataDir,
                     checkpointDir != null ? checkpointDir : dataDir.resolve("checkpoints"), limits, remote, allowList);
+            runs.credentialEndpoints(credentialEndpoints != null ? credentialEndpoints : allowList.explicitOnly());
             HealthStatusManager health = new HealthStatusManager();
             if (tokens != null || clientCertificates) {
                 transport.intercept(new AuthInterceptor(tokens, clientCertificates, adminNames));

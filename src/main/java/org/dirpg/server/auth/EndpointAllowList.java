@@ -11,9 +11,24 @@ import java.util.Locale;
  */
 public final class EndpointAllowList {
     private final List<String> entries;
+    private final boolean loopbackWhenEmpty;
 
     public EndpointAllowList(List<String> entries) {
+        this(entries, true);
+    }
+
+    /**
+     * @param loopbackWhenEmpty whether an empty list allows loopback host:port endpoints (the allow-list's default) or
+     *                          nothing (the endpoints fleet credentials are sent to: none unless configured)
+     */
+    public EndpointAllowList(List<String> entries, boolean loopbackWhenEmpty) {
         this.entries = entries.stream().map(e -> e.strip().toLowerCase(Locale.ROOT)).filter(e -> !e.isEmpty()).toList();
+        this.loopbackWhenEmpty = loopbackWhenEmpty;
+    }
+
+    /** The same entries, where an empty list allows nothing. */
+    public EndpointAllowList explicitOnly() {
+        return new EndpointAllowList(entries, false);
     }
 
     /** Whether {@code endpoint} may be called. */
@@ -31,13 +46,13 @@ public final class EndpointAllowList {
         }
         String host = e.substring(0, colon);
         if (entries.isEmpty()) {
-            return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
+            return loopbackWhenEmpty && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]"));
         }
         return entries.contains(host + ":*");
     }
 
     /** The entries as configured, for messages. */
     public String describe() {
-        return entries.isEmpty() ? "loopback host:port only" : String.join(", ", entries);
+        return entries.isEmpty() ? (loopbackWhenEmpty ? "loopback host:port only" : "none") : String.join(", ", entries);
     }
 }

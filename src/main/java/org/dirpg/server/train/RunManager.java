@@ -22,6 +22,7 @@ import org.dirpg.env.remote.RemoteUnavailableException;
 import org.dirpg.policy.Policy;
 import org.dirpg.proto.train.v1.CreateRunRequest;
 import org.dirpg.proto.train.v1.RunState;
+import org.dirpg.env.remote.RemoteCredentials;
 import org.dirpg.server.auth.EndpointAllowList;
 import org.dirpg.server.auth.Identity;
 import org.dirpg.train.Checkpoint;
@@ -49,6 +50,7 @@ public final class RunManager {
     private final ServerLimits limits;
     private final RemoteOptions remote;
     private final EndpointAllowList allowed;
+    private volatile EndpointAllowList credentialed;
     /** In creation order; the position is the key of ListRuns page tokens. */
     private final Map<String, HostedRun> runs = new LinkedHashMap<>();
     /** The newest creation time handed out or restored (guarded by {@code runs}). */
@@ -86,6 +88,7 @@ public final class RunManager {
         this.limits = limits;
         this.remote = remote;
         this.allowed = allowed;
+        this.credentialed = allowed;
         this.checkpoints = new CheckpointStore(checkpointDir, limits.checkpointsKept());
         this.writer = new StoreWriter(new RunStore(dataDir));
         recover();
@@ -99,6 +102,14 @@ public final class RunManager {
     /** {@code p} as clients see it: relative to the checkpoint directory. */
     String relativeCheckpointPath(Path p) {
         return checkpoints.relative(p);
+    }
+
+    /**
+     * The endpoints the server's fleet credentials (bearer token, client certificate) may be sent to; a run naming any
+     * other endpoint is refused while the server has such credentials. Default: the allow-list itself.
+     */
+    public void credentialEndpoints(EndpointAllowList v) {
+        credentialed = v;
     }
 
     /** Restores every stored run: final ones as they are, unfinished ones continued from their newest checkpoint. */
@@ -180,6 +191,17 @@ public final class RunManager {
                 throw Status.PERMISSION_DENIED.withDescription("remote_environment.endpoints: '" + Messages.cut(e)
                         + "' is not an endpoint this server may call (allowed: " + allowed.describe()
                         + "; serve --remote-allow)").asRuntimeException();
+            }
+        }
+        RemoteCredentials fleet = remote.credentials();
+        if (fleet != null && (fleet.token() != null || fleet.clientCert() != null)) {
+            for (String e : settings.remoteEndpoints()) {
+                if (!credentialed.allows(e)) {
+                    // the fleet's bearer token or client certificate goes only where the operator said
+                    throw Status.PERMISSION_DENIED.withDescription("remote_environment.endpoints: '" + Messages.cut(e)
+                            + "' is not an endpoint this server's fleet credentials are for (" + credentialed.describe()
+                            + "; serve --remote-credentials-for)").asRuntimeException();
+                }
             }
         }
         long interval = limits.check(settings, request.hasSpec() ? request.getSpec().getCheckpointInterval() : 0);

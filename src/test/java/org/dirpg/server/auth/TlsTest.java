@@ -198,7 +198,8 @@ class TlsTest {
         RemoteOptions withToken = once.withCredentials(new RemoteCredentials(certs.ca(), null, null, FLEET_TOKEN));
         String name = InProcessServerBuilder.generateName();
         DirpgServer trainer = DirpgServer.builder(InProcessServerBuilder.forName(name)).dataDir(data.resolve("trainer"))
-                .workers(1).remoteOptions(withToken).start();
+                .workers(1).remoteOptions(withToken)
+                .allowList(new EndpointAllowList(List.of("localhost:" + fleet.port()))).start();
         ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
         try {
             try (RemoteEnvironment env = RemoteEnvironment.connect(DeepSea.ID, endpoint, withToken)) {
