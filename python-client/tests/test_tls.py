@@ -144,7 +144,7 @@ def test_trainer_client_gym_env_and_cli_over_mutual_tls(java_mtls, certs, tmp_pa
     carol = cli("runs", "get", run.run_id, "--address", address, "--ca-file", str(certs / "ca.crt"),
                 "--cert-file", str(certs / "bob.crt"), "--key-file", str(certs / "bob.key"),
                 "--token-file", str(token_file))
-    assert carol.returncode == 1 and "PERMISSION_DENIED" in carol.stderr, carol.stderr
+    assert carol.returncode == 1 and "NOT_FOUND: run_id: no run" in carol.stderr, carol.stderr  # as an unknown id
     wrong = cli("runs", "list", "--address", address, "--ca-file", str(certs / "ca.crt"), "--cert-file",
                 str(certs / "bob.crt"), "--key-file", str(certs / "bob.key"),
                 DIRPG_TOKEN="wrong-token-0123456789")  # a token from the environment is sent, and checked first
