@@ -246,8 +246,13 @@ public final class RunManager {
             env = TrainerFactory.environment(settings, remote);
         } catch (IllegalArgumentException e) {
             throw RunSpecs.named(isRemote ? "remote_environment" : "native_environment.options", e);
-        } catch (RemoteUnavailableException e) {
-            throw Status.UNAVAILABLE.withDescription("remote_environment.endpoints: " + e.getMessage()).withCause(e)
+        } catch (RemoteUnavailableException | IllegalStateException e) {
+            // One answer for a closed port, a port that does not speak gRPC and a gRPC server without the environment
+            // service, so that CreateRun is no port scanner; the operator reads which it was in the log.
+            LOG.warn("a run's remote environment {} at {} did not answer: {}", settings.envId(),
+                    settings.remoteEndpoints(), e.getMessage());
+            throw Status.UNAVAILABLE.withDescription("remote_environment.endpoints: no environment server answered at "
+                    + Messages.cut(String.join(", ", settings.remoteEndpoints())) + " (the trainer's log has the detail)")
                     .asRuntimeException();
         }
         try {
