@@ -11,9 +11,13 @@ import org.dirpg.train.TrainSettings;
  * How a restarted server turns a stored run back into a hosted one. A final run comes back dormant. An unfinished run
  * (PENDING, RUNNING or RESUMED when the old server died) continues from its newest checkpoint that the stored metrics
  * reach, so its metric history stays contiguous: metrics recorded after that checkpoint are discarded and recomputed.
- * A run that never checkpointed starts over. At most one checkpoint interval of updates is lost.
+ * A run that never checkpointed starts over. At most one checkpoint interval of updates is lost. Unreadable
+ * checkpoints are skipped and named in the log; a run whose every checkpoint is unreadable comes back FAILED, saying
+ * so, never RUNNING from update 0.
  */
 final class RunRecovery {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunRecovery.class);
+
     private RunRecovery() {
     }
 
@@ -23,7 +27,18 @@ final class RunRecovery {
         if (r.ended()) {
             return new HostedRun(r, settings, writer, checkpoints);
         }
-        Checkpoint c = newest(checkpoints, r);
+        List<Path> files = checkpoints.list(r.id());
+        List<String> unreadable = new java.util.ArrayList<>();
+        Checkpoint c = newest(checkpoints, r, files, unreadable);
+        if (c == null && !unreadable.isEmpty()) {
+            // never silently start over from update 0 when the run has checkpoints: they are all damaged
+            throw new IllegalStateException("every checkpoint of the run is unreadable (" + String.join("; ", unreadable)
+                    + "); restore a good copy into its directory and resume it with CreateRun(checkpoint_path)");
+        }
+        if (c != null && !unreadable.isEmpty()) {
+            LOG.warn("run {}: skipped unreadable checkpoints ({}); continuing from update {}", r.id(),
+                    String.join("; ", unreadable), c.updatesDone());
+        }
         if (c == null && r.firstUpdate() > 0) {
             throw new IllegalStateException("the checkpoint it was created from is missing");
         }
@@ -63,13 +78,13 @@ final class RunRecovery {
     }
 
     /** The newest readable checkpoint of the run within [first update, end of its stored metrics]; null if none. */
-    private static Checkpoint newest(CheckpointStore checkpoints, RunRecord r) {
-        List<Path> files = checkpoints.list(r.id());
+    private static Checkpoint newest(CheckpointStore checkpoints, RunRecord r, List<Path> files, List<String> unreadable) {
         for (int i = files.size() - 1; i >= 0; i--) {
             Checkpoint c;
             try {
                 c = checkpoints.read(checkpoints.relative(files.get(i)));
             } catch (RuntimeException e) {
+                unreadable.add(checkpoints.relative(files.get(i)) + ": " + Messages.cut(String.valueOf(e.getMessage()), 120));
                 continue;
             }
             if (c.updatesDone() >= r.firstUpdate() && c.updatesDone() <= r.updatesDone()) {
