@@ -50,6 +50,7 @@ public final class TwinBench {
             }
         }
         out.printf("conv policy states/s, plain-array FLOAT forward, batch 1:     %,12.0f%n", n / ((System.nanoTime() - start) / 1e9));
+        double[] rate = new double[3];
         for (int k : new int[] {1, 2}) {
             MiniGridConvPolicy p = new MiniGridConvPolicy(7);
             try (DirPGTrainer trainer = new DirPGTrainer(env, p, paperSearch(), new Adam(1e-3), 5, k)) {
@@ -66,11 +67,16 @@ public final class TwinBench {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 long hits = p.cacheHits() - h0;
                 long misses = p.cacheMisses() - m0;
+                rate[k] = interactions / secs;
                 out.printf("DirPG end to end on the twin, paper setting, K = %d: %,10.0f interactions/s (%d maps), "
-                        + "policy cache hit rate %.1f%% (%d forward passes)%n", k, interactions / secs, updates,
-                        100.0 * hits / Math.max(1, hits + misses), misses);
+                        + "policy cache hit rate %.1f%% (%d forward passes)%s%n", k, rate[k], updates,
+                        100.0 * hits / Math.max(1, hits + misses), misses,
+                        k == 1 ? "" : trainer.coalescing() ? ", coalesced" : ", K threads"
+                                + (p.concurrentGradients() ? " (gradients too)" : " (gradient on one thread)"));
             }
         }
+        out.printf("DirPG on the twin, K = 2 / K = 1 (%d cores):                  %12.2fx%n",
+                Runtime.getRuntime().availableProcessors(), rate[2] / rate[1]);
         return steps;
     }
 
