@@ -16,9 +16,8 @@ import org.dirpg.train.DirPGTrainer;
 
 /**
  * The Java MiniGrid twin's figures: environment steps/s (stepping saved states with random legal actions, the
- * observation rendered, as the search uses it), the conv policy's states/s on the plain-array path and its
- * and DirPG interactions/s end to end at the paper's setting
- * (MultiRoom-N6, paper reward, actions {0, 1, 2, 5}, budget 3,000 per map, A* alpha 0.2 with the discounted heuristic,
+ * observation rendered, as the search uses it), the conv policy's states/s on the plain-array path, and DirPG
+ * interactions/s end to end at the paper's setting (MultiRoom-N6, paper reward, actions {0, 1, 2, 5}, budget 3,000 per map, A* alpha 0.2 with the discounted heuristic,
  * pruning, eps 1, one Adam step per map) with the paper's network as {@code train --policy conv} builds it, for K = 1
  * and K = 2 searches in flight, and their ratio.
  */
