@@ -15,10 +15,10 @@ import org.dirpg.train.DirPGTrainer;
 
 /**
  * The Java MiniGrid twin's figures: environment steps/s (stepping saved states with random legal actions, the
- * observation rendered, as the search uses it), the conv policy's states/s on the plain-array path and its
- * observation-cache hit rate on real MultiRoom searches, and DirPG interactions/s end to end at the paper's setting
- * (MultiRoom-N6, paper reward, actions {0, 1, 2, 5}, budget 3,000 per map, A* alpha 0.2 with the discounted heuristic,
- * pruning, eps 1, one Adam step per map).
+ * observation rendered, as the search uses it), the conv policy's states/s on the plain-array path, and DirPG
+ * interactions/s end to end at the paper's setting (MultiRoom-N6, paper reward, actions {0, 1, 2, 5}, budget 3,000 per map, A* alpha 0.2 with the discounted heuristic,
+ * pruning, eps 1, one Adam step per map) with the paper's network as {@code train --policy conv} builds it, for K = 1
+ * and K = 2 searches in flight, and their ratio.
  */
 public final class TwinBench {
     static final Map<String, String> PAPER = Map.of("paperReward", "true", "actions", "0,1,2,5");
@@ -48,13 +48,14 @@ public final class TwinBench {
                 n++;
             }
         }
-        out.printf("conv policy states/s, plain-array FLOAT forward, batch 1:     %,12.0f%n", n / ((System.nanoTime() - start) / 1e9));
+        out.printf("paper network states/s, plain-array FLOAT forward, batch 1:   %,12.0f%n", n / ((System.nanoTime() - start) / 1e9));
+        double[] rate = new double[3];
         for (int k : new int[] {1, 2}) {
-            var p = new org.dirpg.policy.net.NetPolicy(org.dirpg.policy.net.SpaceNets.paperNetwork(env.spec()), 7);
+            // the paper's network as a run builds it (train --policy conv)
+            org.dirpg.policy.Policy p = org.dirpg.train.TrainerFactory.policy(org.dirpg.train.TrainSettings.builder()
+                    .envId(env.spec().id()).policy("conv").seed(7).build(), env);
             try (DirPGTrainer trainer = new DirPGTrainer(env, p, paperSearch(), new Adam(1e-3), 5, k)) {
                 trainer.update();
-                long h0 = p.cacheHits();
-                long m0 = p.cacheMisses();
                 long t0 = System.nanoTime();
                 long interactions = 0;
                 long updates = 0;
@@ -63,13 +64,15 @@ public final class TwinBench {
                     updates++;
                 } while (System.nanoTime() - t0 < seconds * 1e9);
                 double secs = (System.nanoTime() - t0) / 1e9;
-                long hits = p.cacheHits() - h0;
-                long misses = p.cacheMisses() - m0;
-                out.printf("DirPG end to end on the twin, paper setting, K = %d: %,10.0f interactions/s (%d maps), "
-                        + "policy cache hit rate %.1f%% (%d forward passes)%n", k, interactions / secs, updates,
-                        100.0 * hits / Math.max(1, hits + misses), misses);
+                rate[k] = interactions / secs;
+                out.printf("DirPG end to end on the twin, paper setting, K = %d: %,10.0f interactions/s (%d maps, %s)%s%n",
+                        k, rate[k], updates, p.getClass().getSimpleName(),
+                        k == 1 ? "" : trainer.coalescing() ? ", coalesced" : ", K threads"
+                                + (p.concurrentGradients() ? " (gradients too)" : " (gradient on one thread)"));
             }
         }
+        out.printf("DirPG on the twin, K = 2 / K = 1 (%d cores):                  %12.2fx%n",
+                Runtime.getRuntime().availableProcessors(), rate[2] / rate[1]);
         return steps;
     }
 

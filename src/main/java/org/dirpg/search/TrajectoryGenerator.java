@@ -25,6 +25,10 @@ import org.dirpg.policy.Policy;
  * a key derived from the seed and the region's place in the split tree, so the realised Gumbel process is the same
  * whatever the order of expansion: a GUMBEL and an ASTAR search with one seed see the same G for every trajectory.
  *
+ * <p>A trajectory that reaches {@link SearchConfig#episodeCap()} steps without ending is yielded there as complete,
+ * as Gymnasium's TimeLimit truncates an episode, so an environment without an episode limit cannot make a rollout
+ * run forever.
+ *
  * <p>Call order: construct, then {@link #next()} until it returns null; {@link #raiseThreshold} between calls lets
  * Algorithm 1 prune regions that cannot beat its best D. Not thread-safe.
  */

@@ -24,6 +24,9 @@ class RunsThatDoNotLearnTest {
         assertTrue(r.err().contains("budget: 40 interactions is shorter than an episode of DeepSea-v0 (its limit is 59 "
                 + "steps)"), r.err());
         assertTrue(r.err().contains("give --budget 59 or more"), r.err());
+        assertEquals("error: budget: 40 interactions is shorter than an episode of DeepSea-v0 (its limit is 59 steps), "
+                + "so every search spends it on a_opt and the gradient stays zero; give --budget 59 or more (a few times "
+                + "59 lets the search compare several trajectories)", r.err().strip(), "the README quotes this line");
     }
 
     @Test
