@@ -90,6 +90,19 @@ final class CheckpointStore {
         }
     }
 
+    /** The run directories (named by run id) that hold at least one checkpoint file, sorted. */
+    List<String> runDirectories() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> runs = Files.list(dir)) {
+            return runs.filter(Files::isDirectory).filter(d -> !list(d.getFileName().toString()).isEmpty())
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the checkpoint directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** {@link #read(String, java.util.function.Predicate)} for the server itself (its own runs' checkpoints). */
     Checkpoint read(String path) {
         return read(path, runId -> true);

@@ -90,7 +90,20 @@ public final class RunManager {
         this.allowed = allowed;
         this.credentialed = allowed;
         this.checkpoints = new CheckpointStore(checkpointDir, limits.checkpointsKept());
-        this.writer = new StoreWriter(new RunStore(dataDir));
+        RunStore store = new RunStore(dataDir);
+        if (store.fresh()) {
+            List<String> orphans = checkpoints.runDirectories();
+            if (!orphans.isEmpty()) {
+                store.close();
+                // an emptied or lost run store beside existing checkpoints: starting would list none of those runs
+                throw new IllegalStateException("the run store " + dataDir.resolve(RunStore.FILE) + " holds no runs, but "
+                        + orphans.size() + " run directories with checkpoints are in " + checkpoints.directory()
+                        + " (e.g. " + orphans.get(0) + "): the store was emptied or lost; restore it from a backup, or "
+                        + "move the checkpoint directory aside to start empty (its files stay usable with CreateRun "
+                        + "checkpoint_path)");
+            }
+        }
+        this.writer = new StoreWriter(store);
         recover();
     }
 

@@ -36,6 +36,7 @@ final class RunStore implements AutoCloseable {
 
     private final Connection writer;
     private final Connection reader;
+    private boolean fresh;
 
     /** Opens (creating if needed) the store in {@code dataDir}. */
     RunStore(Path dataDir) {
@@ -44,10 +45,26 @@ final class RunStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory: " + e.getMessage(), e);
         }
-        String url = "jdbc:sqlite:" + dataDir.resolve(FILE).toAbsolutePath();
+        Path file = dataDir.resolve(FILE).toAbsolutePath();
+        String url = "jdbc:sqlite:" + file;
         try {
             writer = DriverManager.getConnection(url);
             try (Statement s = writer.createStatement()) {
+                String check;
+                try (var rs = s.executeQuery("PRAGMA quick_check")) {
+                    check = rs.next() ? rs.getString(1) : "no answer";
+                } catch (SQLException e) {
+                    check = e.getMessage();
+                }
+                if (!"ok".equals(check)) {
+                    writer.close();
+                    throw new IllegalStateException("the run store " + file + " is damaged (SQLite quick_check: "
+                            + Messages.cut(check, 200) + "); stop, move it aside, restore a backup or start on a new "
+                            + "--data-dir (checkpoint files stay usable with CreateRun checkpoint_path)");
+                }
+                try (var rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'runs'")) {
+                    fresh = !rs.next() || rs.getInt(1) == 0;
+                }
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("PRAGMA busy_timeout=10000");
@@ -78,6 +95,11 @@ final class RunStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the run store: " + e.getMessage(), e);
         }
+    }
+
+    /** True when the store had no tables when it was opened (a new, or an emptied, file). */
+    boolean fresh() {
+        return fresh;
     }
 
     // ---- writes: only from the StoreWriter thread, inside its transaction ----
