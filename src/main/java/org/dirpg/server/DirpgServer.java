@@ -194,7 +194,7 @@ public final class DirpgServer {
                     .addService(MalformedRequests.guard(new TrainerServiceImpl(runs)))
                     .addService(MalformedRequests.guard(new EnvironmentServiceImpl(nativeEnvironments(),
                             tokenKey != null ? tokenKey : StateTokens.randomKey(), envSeed, maxBatchItems)))
-                    .addService(health.getHealthService())
+                    .addService(MalformedRequests.guard(health.getHealthService()))
                     .addService(ProtoReflectionServiceV1.newInstance());
             Server server = transport.build().start();
             health.setStatus("", ServingStatus.SERVING);

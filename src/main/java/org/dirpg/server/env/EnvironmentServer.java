@@ -60,7 +60,7 @@ public final class EnvironmentServer implements AutoCloseable {
         }
         Server server = builder
                 .addService(org.dirpg.server.MalformedRequests.guard(service))
-                .addService(health.getHealthService())
+                .addService(org.dirpg.server.MalformedRequests.guard(health.getHealthService()))
                 .maxInboundMessageSize(maxMessageBytes)
                 .build()
                 .start();

@@ -109,4 +109,32 @@ class OwnerLimitsTest {
             server.stop();
         }
     }
+
+    /**
+     * The documented rule for runs made before authentication was turned on (owner ""): only admins may read, act on,
+     * stop or resume them; every other identity is answered as for a run that does not exist.
+     */
+    @Test
+    void runsOfAnUnauthenticatedServerBelongToAdminsOnlyOnceTokensAreOn() throws Exception {
+        String id;
+        try (TrainerServer plain = new TrainerServer(1, dir)) {
+            id = plain.create(deepSea(3, 1).build()).getRunId();
+            awaitFinal(plain.stub(), id);
+        }
+        String name = InProcessServerBuilder.generateName();
+        DirpgServer server = DirpgServer.builder(InProcessServerBuilder.forName(name)).dataDir(dir).checkpointDir(dir)
+                .workers(1).tokens(Tokens.parse("alice " + ALICE + "\nroot " + BOB + " admin\n", "test")).start();
+        ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
+        try {
+            assertStatus(Status.Code.NOT_FOUND, "run_id: no run '" + id + "' on this server",
+                    () -> as(ch, ALICE).getRun(GetRunRequest.newBuilder().setRunId(id).build()));
+            assertEquals(0, as(ch, ALICE).listRuns(org.dirpg.proto.train.v1.ListRunsRequest.getDefaultInstance())
+                    .getRunsCount());
+            Run seen = as(ch, BOB).getRun(GetRunRequest.newBuilder().setRunId(id).build()).getRun();
+            assertEquals("", seen.getOwner(), "an admin sees the run, owner still unset");
+        } finally {
+            ch.shutdownNow();
+            server.stop();
+        }
+    }
 }
