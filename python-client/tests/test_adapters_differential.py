@@ -4,8 +4,8 @@ reward, terminated and truncated.
 
 CI's slice: ``DIRPG_DIFF_SEEDS`` (default 200) action-sequence seeds per family, ``DIRPG_DIFF_STEPS`` (default 20)
 steps each, every step branched with probability 0.3 (the other action from the same token, against a deep copy of
-the live env). ``scripts/differential-families.sh`` runs the full set (every registered MiniGrid and BabyAI id,
-2,000 seeds of 100 steps). Atari envs cannot be deep-copied (ale-py's AtariEnv pickles by re-creating itself), so
+the live env). ``scripts/differential-families.sh`` runs the full set (every registered MiniGrid and BabyAI id whose
+dependencies are installed: not the WFC ones, which need minigrid[wfc]; 2,000 seeds of 100 steps). Atari envs cannot be deep-copied (ale-py's AtariEnv pickles by re-creating itself), so
 their branches are checked against ALE's in-memory ``cloneState``/``restoreState`` on the live env; and because an
 ALE reset with a seed reloads the ROM (~0.15 s), a new Atari episode starts every 25th sequence seed, the others
 continuing the episode where the last one stopped.
@@ -39,10 +39,19 @@ MINIGRID_SLICE = [
 ]
 
 
+def _makeable(env_id: str) -> bool:
+    """False for ids whose optional dependencies are not installed (MiniGrid's WFC envs need minigrid[wfc])."""
+    try:
+        gym.make(env_id, disable_env_checker=True).close()
+    except gym.error.DependencyNotInstalled:
+        return False
+    return True
+
+
 def _minigrid_ids() -> list[str]:
     if not FULL:
         return MINIGRID_SLICE
-    return sorted(k for k in gym.registry if k.startswith(("MiniGrid-", "BabyAI-")))
+    return sorted(k for k in gym.registry if k.startswith(("MiniGrid-", "BabyAI-")) and _makeable(k))
 
 
 FAMILIES = {
