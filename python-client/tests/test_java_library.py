@@ -80,7 +80,8 @@ def test_the_example_trains_its_own_environment_in_process(example, tmp_path):
     assert rights > 70  # the trained policy prefers right (a uniform one: 50 +- 5)
     saved = json.loads(checkpoint.read_text())
     assert saved["format"] == "dirpg-checkpoint-v1" and saved["settings"]["envId"] == "Corridor-v0"
-    assert saved["updatesDone"] == 200 and len(saved["parameters"]) == 2 * 7 + 2  # linear: 2 actions x 7 cells + bias
+    assert saved["updatesDone"] == 200 and len(saved["parameters"]) == (7 * 64 + 64) + (64 * 64 + 64) + (64 * 2 + 2)
+    # the MLP --policy auto builds from the corridor's MultiBinary cell: 7 -> 64 -> 64 -> 2
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
