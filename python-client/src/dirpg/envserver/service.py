@@ -150,7 +150,8 @@ class EnvServer:
         if max_request_bytes < 1024:
             raise ValueError(f"--max-request-bytes must be at least 1024, got {max_request_bytes}")
         self._health_pool = futures.ThreadPoolExecutor(max_workers=HEALTH_THREADS, thread_name_prefix="dirpg-health")
-        interceptors = [HealthOutsideThePool(self._health_pool), ParseInside(SERVICE_NAME)]
+        interceptors = [HealthOutsideThePool(self._health_pool), ParseInside(SERVICE_NAME),
+                        ParseInside("grpc.health.v1.Health")]  # garbage to health blames the request too
         if bearer_token is not None:
             interceptors.insert(0, BearerTokenInterceptor(bearer_token))
         self._server = grpc.server(
