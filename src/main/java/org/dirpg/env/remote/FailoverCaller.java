@@ -161,15 +161,26 @@ final class FailoverCaller {
         BACKOFF.schedule(() -> attempt(c), wait, TimeUnit.NANOSECONDS);
     }
 
-    /** Waits for {@code future} and rethrows its failure as is (not wrapped in a CompletionException). */
+    /**
+     * Waits for {@code future} and rethrows its failure as is (not wrapped in an ExecutionException). The wait is
+     * interruptible: a server stopping while the fleet is down interrupts a call that would otherwise retry for its
+     * whole budget, and it ends with {@link RemoteUnavailableException} (the interrupt flag kept).
+     */
     static <T> T await(CompletableFuture<T> future) {
         try {
-            return future.join();
-        } catch (CompletionException e) {
+            return future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw e;
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new CompletionException(e.getCause());
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RemoteUnavailableException("interrupted while waiting for the env servers", e);
         }
     }
 

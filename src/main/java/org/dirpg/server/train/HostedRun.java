@@ -202,7 +202,10 @@ final class HostedRun implements Runnable {
             }
             end = updatesDone >= settings.updates() ? RunState.RUN_STATE_SUCCEEDED : RunState.RUN_STATE_STOPPED;
         } catch (RuntimeException | Error e) {
-            if (stopRequested && causedByCancel(e)) {
+            if ((stopRequested && causedByCancel(e)) || shuttingDown) {
+                // on shutdown any abandoned update (cancelled, or interrupted while the fleet is down) pauses the run;
+                // the interrupt is cleared so that the checkpoint of the last completed update can still be written
+                Thread.interrupted();
                 end = RunState.RUN_STATE_STOPPED;
             } else {
                 error = e instanceof NonFinite.Exception ? e.getMessage()

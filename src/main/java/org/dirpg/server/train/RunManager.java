@@ -53,6 +53,8 @@ public final class RunManager {
     private volatile EndpointAllowList credentialed;
     /** In creation order; the position is the key of ListRuns page tokens. */
     private final Map<String, HostedRun> runs = new LinkedHashMap<>();
+    /** How long a stopping server lets runs finish their update before interrupting them. */
+    static final long SHUTDOWN_GRACE_MILLIS = 2_000;
     /** The newest creation time handed out or restored (guarded by {@code runs}). */
     private long lastCreatedMillis;
 
@@ -467,7 +469,14 @@ public final class RunManager {
         for (HostedRun r : all) {
             r.shutdown();
         }
-        boolean done = workers.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
+        // A run blocked on a fleet that is down would wait out its retry budget: after a short grace its call is
+        // interrupted, and the run checkpoints its last completed update and stays RUNNING for the next server.
+        long grace = Math.min(timeoutMillis, SHUTDOWN_GRACE_MILLIS);
+        boolean done = workers.awaitTermination(grace, TimeUnit.MILLISECONDS);
+        if (!done) {
+            workers.shutdownNow();
+            done = workers.awaitTermination(timeoutMillis - grace, TimeUnit.MILLISECONDS);
+        }
         writer.close();
         return done;
     }
