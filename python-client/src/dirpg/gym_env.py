@@ -75,6 +75,32 @@ def _box(spec: pb.TensorSpec) -> spaces.Box:
                      f"supported: UINT8, INT64, FLOAT32, FLOAT64")
 
 
+def _space(spec: pb.TensorSpec) -> spaces.Space:
+    """The part's Gymnasium space from the protocol's ``space`` (Discrete, Box with its bounds, MultiDiscrete,
+    MultiBinary); a part described without one (an older server) is a Box of its dtype with no bounds."""
+    kind = spec.space.WhichOneof("kind") if spec.HasField("space") else None
+    shape = tuple(int(d) for d in spec.shape)
+    if kind == "discrete":
+        return spaces.Discrete(int(spec.space.discrete.n), start=int(spec.space.discrete.start))
+    if kind == "multi_discrete":
+        md = spec.space.multi_discrete
+        nvec = np.asarray(md.nvec, dtype=np.int64).reshape(shape)
+        start = np.asarray(md.start, dtype=np.int64).reshape(shape) if len(md.start) else None
+        return spaces.MultiDiscrete(nvec, start=start)
+    if kind == "multi_binary":
+        return spaces.MultiBinary(list(shape) if shape else 1)
+    if kind == "box":
+        box = _box(spec)
+        low = np.broadcast_to(np.asarray(spec.space.box.low or [-np.inf], dtype=np.float64), shape)
+        high = np.broadcast_to(np.asarray(spec.space.box.high or [np.inf], dtype=np.float64), shape)
+        if np.issubdtype(box.dtype, np.integer):
+            info = np.iinfo(box.dtype)
+            low = np.where(np.isfinite(low), low, info.min).astype(box.dtype)
+            high = np.where(np.isfinite(high), high, info.max).astype(box.dtype)
+        return spaces.Box(low.astype(box.dtype), high.astype(box.dtype), shape, box.dtype)
+    return _box(spec)
+
+
 def observation_space(specs) -> spaces.Space:
     """The Gymnasium space of described tensors: one Box for a single tensor, else a Dict of Boxes by name, in
     the described order (an OrderedDict, so Gymnasium keeps it rather than sorting the names)."""
@@ -82,8 +108,8 @@ def observation_space(specs) -> spaces.Space:
     if not specs:
         raise ValueError("the environment describes no observation tensors")
     if len(specs) == 1:
-        return _box(specs[0])
-    return spaces.Dict(OrderedDict((s.name, _box(s)) for s in specs))
+        return _space(specs[0])
+    return spaces.Dict(OrderedDict((s.name, _space(s)) for s in specs))
 
 
 def list_environments(address: str, timeout: float = 30.0,
@@ -223,9 +249,11 @@ class DirpgEnv(gym.Env):
 
     def _observation(self, state: State):
         # Copies: the decoded arrays are read-only views of the response bytes.
+        # (in the dtype of the part's space: e.g. a MultiBinary part that travels as float64 arrives as int8)
         if self._single:
-            return np.array(next(iter(state.observation.values())))
-        return {name: np.array(state.observation[name]) for name in self.observation_space.spaces}
+            return np.array(next(iter(state.observation.values())), dtype=self.observation_space.dtype)
+        return {name: np.array(state.observation[name], dtype=space.dtype)
+                for name, space in self.observation_space.spaces.items()}
 
     def _info(self, state: State) -> dict[str, Any]:
         info = {"legal_actions": self._mask(state), "state_token": state.token}
