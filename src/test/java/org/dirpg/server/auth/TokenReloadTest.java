@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.concurrent.TimeUnit;
 import org.dirpg.proto.train.v1.ListRunsRequest;
-import org.dirpg.proto.train.v1.TrainerServiceGrpc;
 import org.dirpg.server.DirpgServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,11 +27,8 @@ class TokenReloadTest {
     Path dir;
 
     private static Status.Code listAs(ManagedChannel ch, String token) {
-        Metadata h = new Metadata();
-        h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         try {
-            TrainerServiceGrpc.newBlockingStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h))
-                    .withDeadlineAfter(30, TimeUnit.SECONDS).listRuns(ListRunsRequest.getDefaultInstance());
+            org.dirpg.testing.BearerStubs.as(ch, token).listRuns(ListRunsRequest.getDefaultInstance());
             return Status.Code.OK;
         } catch (StatusRuntimeException e) {
             return e.getStatus().getCode();

@@ -2,6 +2,7 @@ package org.dirpg.server.train;
 
 import static org.dirpg.server.train.TrainerServer.assertStatus;
 import static org.dirpg.server.train.TrainerServer.deepSea;
+import static org.dirpg.testing.BearerStubs.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,14 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +30,6 @@ import org.dirpg.proto.train.v1.RunState;
 import org.dirpg.proto.train.v1.SaveCheckpointRequest;
 import org.dirpg.proto.train.v1.StopRunRequest;
 import org.dirpg.proto.train.v1.StreamMetricsRequest;
-import org.dirpg.proto.train.v1.TrainerServiceGrpc;
 import org.dirpg.server.DirpgServer;
 import org.dirpg.server.auth.EndpointAllowList;
 import org.dirpg.server.auth.Tokens;
@@ -48,14 +46,6 @@ class AccessControlTest {
     @TempDir
     Path dir;
 
-    private static TrainerServiceGrpc.TrainerServiceBlockingStub as(ManagedChannel ch, String token) {
-        Metadata h = new Metadata();
-        if (token != null) {
-            h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        }
-        return TrainerServiceGrpc.newBlockingStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h))
-                .withDeadlineAfter(30, TimeUnit.SECONDS);
-    }
 
     @Test
     void tokensOwnersAndTheAllowList() throws Exception {

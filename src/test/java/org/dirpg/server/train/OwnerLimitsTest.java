@@ -2,15 +2,14 @@ package org.dirpg.server.train;
 
 import static org.dirpg.server.train.TrainerServer.assertStatus;
 import static org.dirpg.server.train.TrainerServer.deepSea;
+import static org.dirpg.testing.BearerStubs.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,12 +38,6 @@ class OwnerLimitsTest {
     @TempDir
     Path dir;
 
-    private static TrainerServiceGrpc.TrainerServiceBlockingStub as(ManagedChannel ch, String token) {
-        Metadata h = new Metadata();
-        h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return TrainerServiceGrpc.newBlockingStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(h))
-                .withDeadlineAfter(30, TimeUnit.SECONDS);
-    }
 
     private static void awaitFinal(TrainerServiceGrpc.TrainerServiceBlockingStub who, String id) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
