@@ -14,6 +14,7 @@ Each format holds only the dynamic state (plus the RNG state and the wrappers' c
 
 from __future__ import annotations
 
+import abc
 import pickle
 import queue
 from collections import deque
@@ -145,7 +146,7 @@ class _Slot:
         self.chain = wrapper_chain(env)
 
 
-class Adapter:
+class Adapter(abc.ABC):
     """A snapshot format (see the module docstring). ``name`` is what the start-up report prints; ``kind`` is the
     token's kind byte."""
 
@@ -155,13 +156,14 @@ class Adapter:
     def start(self, env: gym.Env, episode_key: bytes) -> bytes:
         return b""
 
+    @abc.abstractmethod
     def capture(self, env: gym.Env, episode: bytes) -> bytes:
-        raise NotImplementedError
+        """The payload of a token for ``env``'s current state in ``episode``."""
 
+    @abc.abstractmethod
     @contextmanager
     def restored(self, payload: bytes) -> Iterator[tuple[gym.Env, bytes]]:
-        raise NotImplementedError
-        yield  # pragma: no cover
+        """An env set to ``payload``'s state, and its episode key, for the duration of the block."""
 
 
 class PooledAdapter(Adapter):
@@ -175,11 +177,13 @@ class PooledAdapter(Adapter):
         self._pool: queue.SimpleQueue[_Slot] = queue.SimpleQueue()
         self._slots: dict[int, _Slot] = {}  # id(env) -> slot, for capture(env) of a pooled env
 
+    @abc.abstractmethod
     def get(self, slot: _Slot):
-        raise NotImplementedError
+        """The dynamic state of the slot's env."""
 
+    @abc.abstractmethod
     def put(self, slot: _Slot, value) -> None:
-        raise NotImplementedError
+        """Sets the slot's env to ``value`` (a state ``get`` returned)."""
 
     def encode(self, state: tuple) -> bytes:
         return pickle.dumps(state, protocol=PICKLE)
