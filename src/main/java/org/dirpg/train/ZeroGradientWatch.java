@@ -9,9 +9,11 @@ import org.dirpg.search.Priority;
 import org.dirpg.search.SearchConfig;
 
 /**
- * Notices a DirPG run that does not learn: when the gradient of eq. (10) has been exactly zero for the last
+ * Notices a DirPG run that does not learn: when the gradient of eq. (10) has been exactly zero for its first
  * {@link #UPDATES} updates (no search found a trajectory whose D = G + eps R beats a_opt's, Algorithm 1 line 7), it
- * produces one warning naming the likely causes with the run's own numbers, then stays silent. The run goes on.
+ * produces one warning naming the likely causes with the run's own numbers, then stays silent. The run goes on. A run
+ * whose gradient has once been non-zero has learned: a later stretch of zero gradients is a policy that nothing in
+ * reach improves on (e.g. DeepSea's converged LLLL), not a run that cannot learn, and gives no warning.
  *
  * <p>The causes it names: a budget that completes about one trajectory per search; eps too small against the spread
  * of the returns (D compares Gumbel-perturbed log-probabilities, differences of a few units, with eps times return
@@ -27,6 +29,7 @@ public final class ZeroGradientWatch {
     private final int window;
     private int zeroRun;
     private boolean warned;
+    private boolean moved;
     private final List<double[]> recent = new ArrayList<>();
 
     /** Watches a run on {@code spec} searching with {@code config}, warning after {@link #UPDATES} zero updates. */
@@ -52,6 +55,7 @@ public final class ZeroGradientWatch {
      */
     public Optional<String> observe(UpdateMetrics m, int searches, double aOptSteps) {
         if (m.gradientNorm() != 0.0) {
+            moved = true;
             zeroRun = 0;
             recent.clear();
             return Optional.empty();
@@ -61,7 +65,7 @@ public final class ZeroGradientWatch {
         if (recent.size() > window) {
             recent.remove(0);
         }
-        if (warned || zeroRun < window) {
+        if (warned || moved || zeroRun < window) {
             return Optional.empty();
         }
         warned = true;

@@ -62,4 +62,13 @@ class RunsThatDoNotLearnTest {
         assertEquals(0, r.code(), r.err());
         assertFalse(r.err().contains("warning:"), r.err());
     }
+
+    /** The README's first command converges to LLLL, after which nothing beats a_opt: zero gradients, but no warning. */
+    @Test
+    void aRunThatLearnedAndConvergedDoesNotWarn(@TempDir Path dir) {
+        CliRun r = CliRun.of("train", "--no-progress", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("P(LLLL) = 1.000"), r.out());
+        assertFalse(r.err().contains("warning:"), r.err());
+    }
 }
