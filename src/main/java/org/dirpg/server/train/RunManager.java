@@ -262,6 +262,9 @@ public final class RunManager {
         } catch (IllegalArgumentException e) {
             throw RunSpecs.named(isRemote ? "remote_environment" : "native_environment.options", e);
         } catch (RemoteUnavailableException | IllegalStateException e) {
+            if (!isRemote) {
+                throw e; // a native environment's own failure is not an endpoint's
+            }
             // One answer for a closed port, a port that does not speak gRPC and a gRPC server without the environment
             // service, so that CreateRun is no port scanner; the operator reads which it was in the log.
             LOG.warn("a run's remote environment {} at {} did not answer: {}", settings.envId(),
