@@ -17,7 +17,7 @@ public final class LimitOptions {
     @Option(names = "--max-rollouts", description = "Most REINFORCE/CEM rollouts per update (default: 10000).")
     int maxRollouts = D.maxRollouts();
 
-    @Option(names = "--max-steps", description = "Longest rollout a run may ask for (default: 100000).")
+    @Option(names = "--max-steps", description = "Longest rollout a run may ask for (default: 10000).")
     int maxSteps = D.maxSteps();
 
     @Option(names = "--max-searches-in-flight", description = "Most DirPG searches in flight per run (default: 64).")
@@ -60,9 +60,15 @@ public final class LimitOptions {
             + "admins excepted (default: 64).")
     int maxQueuedRunsPerOwner = D.maxQueuedRunsPerOwner();
 
+    @Option(names = "--metrics-stored-per-run", description = "Most metrics rows of one run in the run store (about "
+            + "100 bytes each); a longer run keeps every 2nd, 4th, ... older update, its newest always "
+            + "(default: 10000).")
+    int metricsStoredPerRun = D.metricsStoredPerRun();
+
     ServerLimits toLimits() {
         return new ServerLimits(maxUpdates, maxBudget, maxRollouts, maxSteps, maxSearchesInFlight, maxExpansionsPerRound,
                 checkpointInterval, minCheckpointInterval, checkpointsKept, metricsInMemory, maxQueuedRuns,
-                finishedRunsKept, finishedRunMaxAge, maxPageSize, maxActObservations, maxQueuedRunsPerOwner);
+                finishedRunsKept, finishedRunMaxAge, maxPageSize, maxActObservations, maxQueuedRunsPerOwner,
+                metricsStoredPerRun);
     }
 }

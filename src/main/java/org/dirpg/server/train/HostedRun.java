@@ -397,4 +397,22 @@ final class HostedRun implements Runnable {
     Run toProto() {
         return RunProtos.run(record(), environment, log.latest());
     }
+
+    /** As {@link #toProto()}, with the run's disk use (GetRun): its stored metrics rows and checkpoint files. */
+    Run toProtoWithStorage() {
+        long[] metrics = writer.store().metricsUse(id);
+        long checkpointBytes = 0;
+        List<Path> files = checkpoints.list(id);
+        for (Path p : files) {
+            try {
+                checkpointBytes += java.nio.file.Files.size(p);
+            } catch (java.io.IOException e) {
+                // Deleted by retention between listing and sizing: it holds no disk any more.
+            }
+        }
+        long stride = MetricsThinning.stride(Math.max(0, log.endIndex() - log.first()), writer.metricsStoredPerRun());
+        return toProto().toBuilder().setStorage(org.dirpg.proto.train.v1.Storage.newBuilder()
+                .setMetricsRows(metrics[0]).setMetricsBytes(metrics[1]).setMetricsStride(stride)
+                .setCheckpointFiles(files.size()).setCheckpointBytes(checkpointBytes)).build();
+    }
 }

@@ -108,14 +108,31 @@ final class MetricsLog {
         return durableEnd;
     }
 
-    /** Up to {@code max} committed entries from {@code from} on: from memory if held there, else from the store. */
+    /**
+     * Up to {@code max} committed entries from {@code from} on, in update order: from memory if held there, else from
+     * the store, whose older rows are thinned ({@link MetricsThinning}), so update indices may skip.
+     */
     List<UpdateMetrics> read(long from, int max) {
-        long to = Math.min(durableEnd, from + max);
-        if (from >= to) {
+        long durable = durableEnd;
+        if (from >= durable) {
             return List.of();
         }
+        long oldest;
         synchronized (recent) {
-            long oldest = end - recent.size();
+            oldest = end - recent.size();
+        }
+        if (from < oldest) {
+            // Older than memory: the store's rows in [from, oldest), thinned (MetricsThinning), so up to max rows
+            // may span more than max updates; none left there means go on from memory.
+            List<UpdateMetrics> stored = writer.store().readMetrics(runId, from, Math.min(durable, oldest), max);
+            if (!stored.isEmpty() || durable <= oldest) {
+                return stored;
+            }
+            from = oldest;
+        }
+        long to = Math.min(durable, from + max);
+        synchronized (recent) {
+            oldest = end - recent.size();
             if (from >= oldest) {
                 List<UpdateMetrics> out = new ArrayList<>((int) (to - from));
                 int i = 0;
@@ -131,7 +148,8 @@ final class MetricsLog {
                 return out;
             }
         }
-        return writer.store().readMetrics(runId, from, (int) (to - from));
+        // Memory moved on since: read again.
+        return read(from, max);
     }
 
     /** The newest metrics, or null before the first update. */
@@ -144,7 +162,7 @@ final class MetricsLog {
                 return null;
             }
         }
-        List<UpdateMetrics> last = writer.store().readMetrics(runId, endIndex() - 1, 1);
+        List<UpdateMetrics> last = writer.store().readMetrics(runId, endIndex() - 1, endIndex(), 1);
         return last.isEmpty() ? null : last.get(0);
     }
 

@@ -59,7 +59,7 @@ final class MetricsStream implements Runnable {
                         break;
                     }
                     call.onNext(StreamMetricsResponse.newBuilder().setMetrics(m).build());
-                    next++;
+                    next = m.getUpdate() + 1;
                 }
             }
             boolean ended = log.isEnded();

@@ -105,7 +105,7 @@ public final class RunManager {
                         + "checkpoint_path)");
             }
         }
-        this.writer = new StoreWriter(store);
+        this.writer = new StoreWriter(store, limits.metricsStoredPerRun());
         recover();
     }
 

@@ -137,8 +137,36 @@ final class RunStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends metrics rows (consecutive updates of one run, a row already stored for (run, index) replaced), then
+     * deletes the older rows that {@link MetricsThinning} no longer keeps for a run whose first update is
+     * {@code first}, at most {@code cap + 1} rows per run.
+     */
+    void appendMetrics(String runId, List<UpdateMetrics> rows, long first, int cap) throws SQLException {
+        insertMetrics(runId, rows);
+        if (rows.isEmpty()) {
+            return;
+        }
+        long oldest = rows.get(0).getUpdate();
+        long newest = rows.get(rows.size() - 1).getUpdate();
+        long stride = MetricsThinning.stride(newest - first + 1, cap);
+        if (stride == 1) {
+            return;
+        }
+        boolean doubled = stride != MetricsThinning.stride(Math.max(1, oldest - first), cap);
+        try (PreparedStatement p = writer.prepareStatement("DELETE FROM metrics WHERE run_id = ? AND idx >= ?"
+                + " AND idx < ? AND (idx - ?) % ? != 0")) {
+            p.setString(1, runId);
+            p.setLong(2, doubled ? first : oldest - 1);
+            p.setLong(3, newest);
+            p.setLong(4, first);
+            p.setLong(5, stride);
+            p.executeUpdate();
+        }
+    }
+
     /** Appends metrics rows; a row already stored for (run, index) is replaced. */
-    void appendMetrics(String runId, List<UpdateMetrics> rows) throws SQLException {
+    private void insertMetrics(String runId, List<UpdateMetrics> rows) throws SQLException {
         try (PreparedStatement p = writer.prepareStatement(
                 "INSERT OR REPLACE INTO metrics (run_id, idx, data) VALUES (?, ?, ?)")) {
             for (UpdateMetrics m : rows) {
@@ -217,15 +245,19 @@ final class RunStore implements AutoCloseable {
         }
     }
 
-    /** Up to {@code limit} metrics of the run from update {@code from} on, in order. */
-    List<UpdateMetrics> readMetrics(String runId, long from, int limit) {
+    /**
+     * Up to {@code limit} stored metrics of the run with update indices in [{@code from}, {@code to}), in order; an
+     * older run's rows are thinned ({@link MetricsThinning}), so indices may skip.
+     */
+    List<UpdateMetrics> readMetrics(String runId, long from, long to, int limit) {
         synchronized (reader) {
             List<UpdateMetrics> out = new ArrayList<>();
             try (PreparedStatement p = reader.prepareStatement(
-                    "SELECT data FROM metrics WHERE run_id = ? AND idx >= ? ORDER BY idx LIMIT ?")) {
+                    "SELECT data FROM metrics WHERE run_id = ? AND idx >= ? AND idx < ? ORDER BY idx LIMIT ?")) {
                 p.setString(1, runId);
                 p.setLong(2, from);
-                p.setInt(3, limit);
+                p.setLong(3, to);
+                p.setInt(4, limit);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         out.add(StoredMetrics.parse(rs.getBytes(1)));
@@ -235,6 +267,22 @@ final class RunStore implements AutoCloseable {
                 throw new IllegalStateException("cannot read metrics of run " + runId + ": " + e.getMessage(), e);
             }
             return out;
+        }
+    }
+
+    /** The run's stored metrics: {rows, bytes of their encoded data}. */
+    long[] metricsUse(String runId) {
+        synchronized (reader) {
+            try (PreparedStatement p = reader.prepareStatement(
+                    "SELECT count(*), coalesce(sum(length(data)), 0) FROM metrics WHERE run_id = ?")) {
+                p.setString(1, runId);
+                try (ResultSet rs = p.executeQuery()) {
+                    rs.next();
+                    return new long[] {rs.getLong(1), rs.getLong(2)};
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read metrics of run " + runId + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -26,12 +26,15 @@ import org.dirpg.train.TrainSettings;
  * @param maxActObservations        observations of one Act call
  * @param maxQueuedRunsPerOwner     runs PENDING, RESUMED or RUNNING at once for one owner (admins excepted), so one user
  *                                  cannot fill every queue place; {@code finishedRunsKept} also counts per owner
+ * @param metricsStoredPerRun       metrics rows of one run kept in the run store (plus its newest): a longer run's
+ *                                  older rows thin out evenly ({@link MetricsThinning}), so one run's disk use is
+ *                                  bounded (about 100 bytes a row) however many updates it does
  */
 public record ServerLimits(long maxUpdates, long maxBudget, int maxRollouts, int maxSteps, int maxSearchesInFlight,
                            int maxExpansionsPerRound, long defaultCheckpointInterval, long minCheckpointInterval,
                            int checkpointsKept, int metricsInMemory, int maxQueuedRuns, int finishedRunsKept,
                            Duration finishedRunMaxAge, int maxPageSize, int maxActObservations,
-                           int maxQueuedRunsPerOwner) {
+                           int maxQueuedRunsPerOwner, int metricsStoredPerRun) {
 
     public ServerLimits {
         positive("max updates", maxUpdates);
@@ -49,6 +52,7 @@ public record ServerLimits(long maxUpdates, long maxBudget, int maxRollouts, int
         positive("max page size", maxPageSize);
         positive("max act observations", maxActObservations);
         positive("max queued runs per owner", maxQueuedRunsPerOwner);
+        positive("metrics stored per run", metricsStoredPerRun);
         if (finishedRunMaxAge == null || finishedRunMaxAge.isNegative() || finishedRunMaxAge.isZero()) {
             throw new IllegalArgumentException("finished run max age: must be positive, got " + finishedRunMaxAge);
         }
@@ -61,7 +65,7 @@ public record ServerLimits(long maxUpdates, long maxBudget, int maxRollouts, int
     /** Defaults for a shared server on a modest machine. */
     public static ServerLimits defaults() {
         return new ServerLimits(100_000_000L, 1_000_000L, 10_000, 100_000, 64, 1024, 100, 10, 3, 10_000, 256, 1000,
-                Duration.ofDays(30), 1000, 4096, 64);
+                Duration.ofDays(30), 1000, 4096, 64, 10_000);
     }
 
     /** The page size of a ListRuns request that leaves it 0. */

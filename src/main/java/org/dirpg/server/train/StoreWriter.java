@@ -46,12 +46,15 @@ final class StoreWriter implements AutoCloseable {
     }
 
     private final RunStore store;
+    private final int metricsStoredPerRun;
     private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    StoreWriter(RunStore store) {
+    /** @param metricsStoredPerRun the most metrics rows kept per run (plus its newest; {@link MetricsThinning}) */
+    StoreWriter(RunStore store, int metricsStoredPerRun) {
         this.store = store;
+        this.metricsStoredPerRun = metricsStoredPerRun;
         this.thread = new Thread(this::loop, "dirpg-store-writer");
         thread.setDaemon(true);
         thread.start();
@@ -59,6 +62,11 @@ final class StoreWriter implements AutoCloseable {
 
     RunStore store() {
         return store;
+    }
+
+    /** The most metrics rows kept per run (plus its newest). */
+    int metricsStoredPerRun() {
+        return metricsStoredPerRun;
     }
 
     void put(RunRecord r) {
@@ -124,21 +132,19 @@ final class StoreWriter implements AutoCloseable {
         Map<MetricsLog, Long> durable = new IdentityHashMap<>();
         try {
             List<UpdateMetrics> rows = new ArrayList<>();
-            String rowsOf = null;
+            Metric rowsOf = null;
             for (Op op : batch) {
                 if (op instanceof Metric m) {
-                    if (rowsOf != null && !rowsOf.equals(m.runId())) {
-                        store.appendMetrics(rowsOf, rows);
-                        rows.clear();
+                    if (rowsOf != null && rowsOf.log() != m.log()) {
+                        append(rowsOf, rows);
                     }
-                    rowsOf = m.runId();
+                    rowsOf = m;
                     rows.add(m.metrics());
                     durable.merge(m.log(), m.metrics().getUpdate() + 1, Math::max);
                     continue;
                 }
                 if (rowsOf != null) {
-                    store.appendMetrics(rowsOf, rows);
-                    rows.clear();
+                    append(rowsOf, rows);
                     rowsOf = null;
                 }
                 if (op instanceof Put p) {
@@ -152,7 +158,7 @@ final class StoreWriter implements AutoCloseable {
                 }
             }
             if (rowsOf != null) {
-                store.appendMetrics(rowsOf, rows);
+                append(rowsOf, rows);
             }
             store.commit();
         } catch (SQLException | RuntimeException e) {
@@ -167,6 +173,12 @@ final class StoreWriter implements AutoCloseable {
             }
         }
         return close;
+    }
+
+    /** Stores one run's consecutive rows (thinned to the run's cap) and empties {@code rows}. */
+    private void append(Metric of, List<UpdateMetrics> rows) throws SQLException {
+        store.appendMetrics(of.runId(), rows, of.log().first(), metricsStoredPerRun);
+        rows.clear();
     }
 
     /** Commits everything enqueued, stops the thread and closes the store. */

@@ -45,7 +45,7 @@ public final class TrainerServiceImpl extends TrainerServiceGrpc.TrainerServiceI
 
     @Override
     public void getRun(GetRunRequest request, StreamObserver<GetRunResponse> responses) {
-        StatusMapping.respond(responses, () -> GetRunResponse.newBuilder().setRun(runs.getFor(request.getRunId(), Identity.current()).toProto()).build());
+        StatusMapping.respond(responses, () -> GetRunResponse.newBuilder().setRun(runs.getFor(request.getRunId(), Identity.current()).toProtoWithStorage()).build());
     }
 
     @Override

@@ -57,7 +57,7 @@ class OwnerLimitsTest {
         // 10 queue places in all, 3 per owner; 2 ended runs kept per owner
         ServerLimits limits = new ServerLimits(d.maxUpdates(), d.maxBudget(), d.maxRollouts(), d.maxSteps(),
                 d.maxSearchesInFlight(), d.maxExpansionsPerRound(), 10, 10, d.checkpointsKept(), d.metricsInMemory(),
-                10, 2, Duration.ofDays(1), d.maxPageSize(), d.maxActObservations(), 3);
+                10, 2, Duration.ofDays(1), d.maxPageSize(), d.maxActObservations(), 3, d.metricsStoredPerRun());
         String name = InProcessServerBuilder.generateName();
         DirpgServer server = DirpgServer.builder(InProcessServerBuilder.forName(name)).dataDir(dir).workers(1)
                 .limits(limits).tokens(Tokens.parse("alice " + ALICE + "\nbob " + BOB + "\n", "test")).start();

@@ -40,7 +40,8 @@ class RequestLimitsTest {
         ServerLimits d = ServerLimits.defaults();
         return new ServerLimits(d.maxUpdates(), maxBudget, d.maxRollouts(), d.maxSteps(), d.maxSearchesInFlight(),
                 d.maxExpansionsPerRound(), d.defaultCheckpointInterval(), d.minCheckpointInterval(), d.checkpointsKept(),
-                metricsInMemory, maxQueued, finishedKept, Duration.ofDays(1), 1000, 8, d.maxQueuedRunsPerOwner());
+                metricsInMemory, maxQueued, finishedKept, Duration.ofDays(1), 1000, 8, d.maxQueuedRunsPerOwner(),
+                d.metricsStoredPerRun());
     }
 
     private static RunSpec bandit(long updates) {

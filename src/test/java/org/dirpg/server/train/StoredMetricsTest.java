@@ -56,9 +56,9 @@ class StoredMetricsTest {
         UpdateMetrics fresh = UpdateMetrics.newBuilder().setUpdate(4).setInteractions(200).setUpdateReturn(1.0)
                 .setSearchInteractions(40).setDOpt(0.0).setCandidates(3).setGradientNorm(0.0).build();
         try (RunStore store = new RunStore(dir)) {
-            store.appendMetrics("run-1", List.of(improved, stalled, reinforce, ucb, fresh));
+            store.appendMetrics("run-1", List.of(improved, stalled, reinforce, ucb, fresh), 0, 1000);
             store.commit();
-            List<UpdateMetrics> read = store.readMetrics("run-1", 0, 10);
+            List<UpdateMetrics> read = store.readMetrics("run-1", 0, 10, 10);
 
             UpdateMetrics a = read.get(0);
             assertEquals(List.of(1.0, -2.5, 0.75, 0.3), List.of(a.getDirReturn(), a.getDOpt(), a.getDDir(), a.getGradientNorm()));
