@@ -253,7 +253,9 @@ class DirpgEnv(gym.Env):
         # (in the dtype of the part's space: e.g. a MultiBinary part that travels as float64 arrives as int8)
         if self._single:
             return np.array(next(iter(state.observation.values())), dtype=self.observation_space.dtype)
-        return {name: np.array(state.observation[name], dtype=space.dtype)
+        # a Discrete part is a numpy integer scalar, not a 0-d array (SB3's check_env requires an int there)
+        return {name: (space.dtype.type(state.observation[name]) if isinstance(space, spaces.Discrete)
+                       else np.array(state.observation[name], dtype=space.dtype))
                 for name, space in self.observation_space.spaces.items()}
 
     def _info(self, state: State) -> dict[str, Any]:
