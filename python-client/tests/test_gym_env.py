@@ -87,6 +87,7 @@ def test_masks_illegal_actions_and_episode_end(paper_server):
     env = DirpgEnv(MULTIROOM, paper_server.address)
     _, info = env.reset(seed=1)
     assert info["legal_actions"].tolist() == [1, 1, 1, 0, 0, 1, 0] == env.action_masks().tolist()
+    assert info["action_mask"].dtype == np.int8 and info["action_mask"].tolist() == info["legal_actions"].tolist()
     assert info["return_to_go_upper_bound"] == 100 + 5 * 30
     assert "return_to_go_lower_bound" not in info  # absent: no lower bound known
     token = env.state_token
@@ -125,3 +126,16 @@ def test_registration_by_id_and_address(plain_server, monkeypatch):
     env = gym.make(f"dirpg/{MULTIROOM}")
     assert env.unwrapped.address == plain_server.address
     env.close()
+
+
+def test_a_reset_item_of_a_batch_is_the_reset_of_its_seed(plain_server):
+    """StepItem.reset_seed on the Python env server: the item's result is ResetEnvironment's state for that seed."""
+    from dirpg.env.v1 import environment_pb2 as pb
+    remote = RemoteEnv(plain_server.address, MULTIROOM)
+    start = remote.reset(5)
+    response = remote._call(remote._stub.StepBatch, pb.StepBatchRequest(env_id=MULTIROOM, items=[
+        pb.StepItem(reset_seed=5), pb.StepItem(state_token=start.token, action=2)]))
+    reset, stepped = response.results
+    assert reset.next.state_token == start.token and (reset.reward, reset.terminated, reset.truncated) == (0, 0, 0)
+    assert stepped.next.state_token == remote.step(start.token, 2).next.token
+    remote.close()

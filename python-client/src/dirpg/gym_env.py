@@ -11,8 +11,9 @@ Registration: importing this module registers ``dirpg/DeepSea-v0``, ``dirpg/Span
 ``$DIRPG_ADDRESS``); ``gymnasium.make("dirpg.gym_env:dirpg/DeepSea-v0")`` imports this module on the way.
 ``register_served(address)`` registers every environment a server lists, as ``dirpg/<env id>`` (see gym_id).
 
-Illegal actions: the legal actions of the current state are ``info["legal_actions"]`` (an int8 mask of length
-``action_space.n``, the form ``Discrete.sample(mask=...)`` takes) and ``action_masks()``. What an action outside
+Illegal actions: the legal actions of the current state are ``info["action_mask"]`` (an int8 mask of length
+``action_space.n``, the form ``Discrete.sample(mask=...)`` and sb3-contrib's MaskablePPO take; the same array is
+also ``info["legal_actions"]``) and ``action_masks()``. What an action outside
 that mask does is the ``illegal_action`` argument:
 
 - ``"raise"`` (default): ``IllegalActionError`` (a ``ValueError``) with the server's message; the current state is
@@ -252,11 +253,15 @@ class DirpgEnv(gym.Env):
         # (in the dtype of the part's space: e.g. a MultiBinary part that travels as float64 arrives as int8)
         if self._single:
             return np.array(next(iter(state.observation.values())), dtype=self.observation_space.dtype)
-        return {name: np.array(state.observation[name], dtype=space.dtype)
+        # a Discrete part is a numpy integer scalar, not a 0-d array (SB3's check_env requires an int there)
+        return {name: (space.dtype.type(state.observation[name]) if isinstance(space, spaces.Discrete)
+                       else np.array(state.observation[name], dtype=space.dtype))
                 for name, space in self.observation_space.spaces.items()}
 
     def _info(self, state: State) -> dict[str, Any]:
-        info = {"legal_actions": self._mask(state), "state_token": state.token}
+        mask = self._mask(state)
+        # "action_mask" is sb3-contrib's MaskablePPO convention; "legal_actions" is the same array, kept for callers
+        info = {"action_mask": mask, "legal_actions": mask, "state_token": state.token}
         if state.upper_bound is not None:
             info["return_to_go_upper_bound"] = state.upper_bound
         if state.lower_bound is not None:

@@ -39,6 +39,12 @@ def _cut(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
+def _unsigned(seed: int) -> int:
+    """The protocol's seed is an int64; Java callers draw from the whole range. It is reinterpreted as the unsigned
+    64-bit value with the same bits, which Gymnasium's seeding accepts."""
+    return seed & 0xFFFF_FFFF_FFFF_FFFF
+
+
 class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
     """Serves ``envs`` (env id -> ServedEnvironment); ``seed`` seeds the picks of unset reset seeds."""
 
@@ -67,9 +73,7 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
     def ResetEnvironment(self, request, context):
         env = self._env(request.env_id, context)
         if request.HasField("seed"):
-            # The protocol's seed is an int64; Java callers draw from the whole range. Reinterpret it as the
-            # unsigned 64-bit value with the same bits, which Gymnasium's seeding accepts.
-            seed = request.seed & 0xFFFF_FFFF_FFFF_FFFF
+            seed = _unsigned(request.seed)
         else:
             with self._seed_lock:
                 seed = ServedEnvironment.np_seed(self._seed_rng)
@@ -90,7 +94,10 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
         results = []
         for i, item in enumerate(request.items):
             try:
-                results.append(env.step(item.state_token, item.action))
+                if item.HasField("reset_seed"):  # a reset item: the state ResetEnvironment gives, reward 0
+                    results.append(pb.StepResult(next=env.reset(_unsigned(item.reset_seed), None)))
+                else:
+                    results.append(env.step(item.state_token, item.action))
             except (InvalidTokenError, IllegalActionError) as e:
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"item {i}: {_cut(str(e), 300)}")
             except EnvironmentFault as e:

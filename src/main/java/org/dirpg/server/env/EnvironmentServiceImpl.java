@@ -112,14 +112,7 @@ public final class EnvironmentServiceImpl extends EnvironmentServiceGrpc.Environ
                         + request.getOptions().getFieldsMap().keySet());
             }
             long seed = request.hasSeed() ? request.getSeed() : nextSeed();
-            State s0;
-            try {
-                s0 = env.reset(seed);
-            } catch (RuntimeException e) {
-                throw new EnvironmentFailure(request.getEnvId() + " failed to reset with seed " + seed + ": "
-                        + e.getMessage(), e);
-            }
-            return ResetEnvironmentResponse.newBuilder().setState(view(env, s0)).build();
+            return ResetEnvironmentResponse.newBuilder().setState(view(env, reset(env, seed))).build();
         });
     }
 
@@ -140,7 +133,18 @@ public final class EnvironmentServiceImpl extends EnvironmentServiceGrpc.Environ
         });
     }
 
+    private static State reset(EncodableEnvironment env, long seed) {
+        try {
+            return env.reset(seed);
+        } catch (RuntimeException e) {
+            throw new EnvironmentFailure(env.spec().id() + " failed to reset with seed " + seed + ": " + e.getMessage(), e);
+        }
+    }
+
     private StepResult step(EncodableEnvironment env, int item, StepItem request) {
+        if (request.hasResetSeed()) { // a reset item: the state ResetEnvironment gives, reward 0, not ended
+            return StepResult.newBuilder().setNext(view(env, reset(env, request.getResetSeed()))).setReward(0.0).build();
+        }
         String id = env.spec().id();
         State state;
         try {

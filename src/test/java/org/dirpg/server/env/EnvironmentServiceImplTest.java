@@ -107,6 +107,25 @@ class EnvironmentServiceImplTest {
     }
 
     @Test
+    void resetItemsOfABatchAreTheResetsOfTheirSeedsBesideTheSteps() throws IOException {
+        EnvironmentServiceBlockingStub stub = start();
+        StateView start = reset(stub, "Chain-v0", 42);
+        List<StepResult> results = stub.stepBatch(StepBatchRequest.newBuilder().setEnvId("Chain-v0")
+                .addItems(StepItem.newBuilder().setResetSeed(7))
+                .addItems(StepItem.newBuilder().setStateToken(start.getStateToken()).setAction(2))
+                .addItems(StepItem.newBuilder().setStateToken(ByteString.copyFromUtf8("ignored")).setAction(99)
+                        .setResetSeed(-3))
+                .build()).getResultsList();
+        assertEquals(reset(stub, "Chain-v0", 7), results.get(0).getNext());
+        assertEquals(step(stub, "Chain-v0", start.getStateToken(), 2), results.get(1));
+        assertEquals(reset(stub, "Chain-v0", -3), results.get(2).getNext());
+        for (StepResult reset : List.of(results.get(0), results.get(2))) {
+            assertEquals(0.0, reset.getReward());
+            assertFalse(reset.getTerminated() || reset.getTruncated() || reset.hasInteractions());
+        }
+    }
+
+    @Test
     void unknownEnvironmentIsNotFoundNamingTheServedOnes() throws IOException {
         EnvironmentServiceBlockingStub stub = start();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> reset(stub, "Nope-v9", 1));
