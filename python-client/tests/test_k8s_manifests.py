@@ -51,3 +51,26 @@ def test_the_base_alone_fails_naming_the_missing_secrets(validator):
     assert 'FAIL StatefulSet/dirpg-trainer volume secrets: Secret "dirpg-tls" does not exist' in done.stdout
     assert 'FAIL Deployment/dirpg-envserver volume secrets: Secret "dirpg-token-key" does not exist' in done.stdout
     assert "argument /run/secrets/tls_key names a file no volume projects" in done.stdout
+
+
+def _args(path: str) -> list[str]:
+    import yaml
+    document = yaml.safe_load((K8S / "base" / path).read_text())
+    return document["spec"]["template"]["spec"]["containers"][0]["args"]
+
+
+def test_every_flag_of_the_pods_is_a_flag_of_the_servers():
+    """The pods' args name only flags the real servers' --help lists (and the images' entrypoints: serve for the
+    trainer's java -jar, python -m dirpg.envserver for the fleet)."""
+    import sys
+    if not launch.java_jar().is_file():
+        pytest.skip(f"{launch.java_jar()} is not built")
+    trainer = _args("trainer-statefulset.yaml")
+    assert trainer[0] == "serve"
+    java_help = subprocess.run(["java", "-jar", str(launch.java_jar()), "serve", "--help"], capture_output=True,
+                               text=True, timeout=60).stdout
+    env_help = subprocess.run([sys.executable, "-m", "dirpg.envserver", "--help"], capture_output=True, text=True,
+                              timeout=60).stdout
+    for args, text in ((trainer, java_help), (_args("envserver-deployment.yaml"), env_help)):
+        flags = [a for a in args if a.startswith("--")]
+        assert flags and all(f"{flag}=" in text or f"{flag} " in text for flag in flags), (flags, text)
