@@ -84,7 +84,7 @@ def test_unseeded_resets_follow_the_seeded_np_random(plain_server):
 
 
 def test_masks_illegal_actions_and_episode_end(paper_server):
-    env = DirpgEnv(MULTIROOM, paper_server.address)
+    env = DirpgEnv(MULTIROOM, paper_server.address, illegal_action="raise")
     _, info = env.reset(seed=1)
     assert info["legal_actions"].tolist() == [1, 1, 1, 0, 0, 1, 0] == env.action_masks().tolist()
     assert info["action_mask"].dtype == np.int8 and info["action_mask"].tolist() == info["legal_actions"].tolist()

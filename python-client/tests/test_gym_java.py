@@ -35,8 +35,9 @@ def test_every_java_environment_passes_check_env(java):
     served = {d.env_id: d for d in list_environments(java)}
     assert set(JAVA_NATIVE_ENVS) <= set(served)
     for env_id in JAVA_NATIVE_ENVS:
-        # CoinTree masks actions at its root, and check_env steps unmasked random actions.
-        env = DirpgEnv(env_id, java, illegal_action="terminate" if env_id == "CoinTree-v0" else "raise")
+        # default settings: check_env steps unmasked random actions, and an illegal one ends the episode (CoinTree
+        # masks actions at its root, the spanning-tree bandit those that close a cycle)
+        env = DirpgEnv(env_id, java)
         # the native envs declare their one-hot parts MultiBinary: bounds known, so check_env has nothing to warn about
         assert isinstance(env.observation_space, spaces.MultiBinary), env.observation_space
         assert env.action_space == spaces.Discrete(served[env_id].num_actions)
@@ -110,7 +111,7 @@ def test_java_step_is_a_pure_function_of_the_token(java):
 
 
 def test_spanning_tree_masks_and_illegal_actions(java):
-    env = DirpgEnv("SpanningTreeBandit-v0", java)
+    env = DirpgEnv("SpanningTreeBandit-v0", java, illegal_action="raise")
     _, info = env.reset(seed=0)
     include = 1
     while info["legal_actions"][include]:
@@ -128,8 +129,8 @@ def test_spanning_tree_masks_and_illegal_actions(java):
 
 
 def test_coin_tree_masked_root_raise_or_terminate(java):
-    strict = DirpgEnv("CoinTree-v0", java)
-    ending = DirpgEnv("CoinTree-v0", java, illegal_action="terminate")
+    strict = DirpgEnv("CoinTree-v0", java, illegal_action="raise")
+    ending = DirpgEnv("CoinTree-v0", java)  # the default
     _, info = strict.reset(seed=1)
     _, info_t = ending.reset(seed=1)
     mask = info["legal_actions"]

@@ -16,16 +16,15 @@ Illegal actions: the legal actions of the current state are ``info["action_mask"
 also ``info["legal_actions"]``) and ``action_masks()``. What an action outside
 that mask does is the ``illegal_action`` argument:
 
-- ``"raise"`` (default): ``IllegalActionError`` (a ``ValueError``) with the server's message; the current state is
+- ``"terminate"`` (default): the episode ends there (the convention of PettingZoo's board games), with the
+  declared penalty ``ILLEGAL_ACTION_REWARD`` (0.0, no reward: every bridged env's rewards of a legal episode are
+  what it would have earned instead): the step returns the unchanged observation, reward 0.0, ``terminated=True``
+  and ``info["illegal_action"] = True``; the server is not called. Checkers and learners that sample any action
+  (Gymnasium's and SB3's ``check_env``, PPO) therefore run with the default settings.
+- ``"raise"``: ``IllegalActionError`` (a ``ValueError``) with the server's message; the current state is
   unchanged, so the episode can continue with a legal action. Nothing is silently replaced.
-- ``"terminate"``: the episode ends there (the convention of PettingZoo's board games, without a penalty): the
-  step returns the unchanged observation, reward 0.0, ``terminated=True`` and ``info["illegal_action"] = True``;
-  the server is not called.
 
-``gymnasium.utils.env_checker.check_env`` steps unmasked random actions, so with ``"raise"`` it passes only where
-every action is legal in the states it visits (DeepSea, SpanningTreeBandit, GaussianChoice, MiniGrid with its
-full action set); environments with masked reset states (CoinTree: each action is legal with probability 0.6)
-pass it with ``illegal_action="terminate"``. Actions outside ``action_space`` always raise ``ValueError``.
+Actions outside ``action_space`` always raise ``ValueError``.
 """
 
 from __future__ import annotations
@@ -50,6 +49,8 @@ ADDRESS_ENV_VAR = "DIRPG_ADDRESS"
 NAMESPACE = "dirpg"
 JAVA_NATIVE_ENVS = ("DeepSea-v0", "SpanningTreeBandit-v0", "GaussianChoice-v0", "CoinTree-v0")
 ILLEGAL_ACTION_MODES = ("raise", "terminate")
+#: The reward of the step that ends an episode on an illegal action (``illegal_action="terminate"``, the default).
+ILLEGAL_ACTION_REWARD = 0.0
 _SEED_LIMIT = 2**31 - 1  # unseeded resets draw the episode seed from np_random in [0, 2^31 - 1)
 
 
@@ -136,9 +137,9 @@ class DirpgEnv(gym.Env):
     state lives in an opaque state token held here; the server steps (token, action) pairs.
 
     ## Action Space
-    ``Discrete(num_actions)``. Legal actions per state: ``info["legal_actions"]`` / ``action_masks()``; an
-    illegal action raises ``IllegalActionError`` (a ValueError, the server's message) and changes nothing, or,
-    with ``illegal_action="terminate"``, ends the episode with reward 0.
+    ``Discrete(num_actions)``. Legal actions per state: ``info["action_mask"]`` / ``action_masks()``; an
+    illegal action ends the episode with reward ``ILLEGAL_ACTION_REWARD`` (0.0), or, with
+    ``illegal_action="raise"``, raises ``IllegalActionError`` (a ValueError, the server's message) and changes nothing.
 
     ## Observation Space
     From the described tensors: a single tensor gives a ``Box``, several a ``Dict`` of ``Box`` by tensor name.
@@ -168,7 +169,7 @@ class DirpgEnv(gym.Env):
     metadata = {"render_modes": []}
 
     def __init__(self, env_id: str, address: str | None = None, timeout: float = 30.0,
-                 illegal_action: str = "raise", render_mode: str | None = None, *, token: str | None = None,
+                 illegal_action: str = "terminate", render_mode: str | None = None, *, token: str | None = None,
                  token_file: str | None = None, ca_file: str | None = None, cert_file: str | None = None,
                  key_file: str | None = None, credentials: Credentials | None = None):
         if illegal_action not in ILLEGAL_ACTION_MODES:
@@ -216,7 +217,7 @@ class DirpgEnv(gym.Env):
             self._state = dataclasses.replace(self._state, terminal=True, legal_actions=0)
             info = self._info(self._state)
             info["illegal_action"] = True
-            return self._observation(self._state), 0.0, True, False, info
+            return self._observation(self._state), ILLEGAL_ACTION_REWARD, True, False, info
         try:
             result = self._remote.step(self._state.token, int(action))
         except RemoteEnvError as e:
