@@ -12,6 +12,8 @@ import org.dirpg.experiment.GaussianChoiceExperiment;
 import org.dirpg.experiment.MiniGridExperiment;
 import org.dirpg.experiment.MiniGridSetup;
 import org.dirpg.experiment.MuDistribution;
+import org.dirpg.experiment.SuiteExperiment;
+import org.dirpg.experiment.SuiteSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Reproduce the paper's figures (CSV + PNG).",
         subcommands = {ExperimentCommand.Bandit.class, ExperimentCommand.DeepSeaSweep.class, ExperimentCommand.Gaussian.class,
-                ExperimentCommand.MiniGrid.class})
+                ExperimentCommand.MiniGrid.class, ExperimentCommand.Suite.class})
 public final class ExperimentCommand implements Runnable {
     @Override
     public void run() {
@@ -227,6 +229,64 @@ public final class ExperimentCommand implements Runnable {
             System.out.print(o.summary());
             System.out.printf("%nwrote %s: summary.md, minigrid_{training,eval,frozen}.csv, fig3a/3b/3c PNGs (%.0f s)%n",
                     out, (System.nanoTime() - start) / 1e9);
+            return 0;
+        }
+    }
+
+    @Command(name = "suite", mixinStandardHelpOptions = true,
+            description = "Beyond the paper: DirPG (Gumbel and A*), REINFORCE, CEM and SB3's PPO on 9 Gymnasium "
+                    + "environments from 4 families, served by the Python env server (CSV + PNG + summary.md).")
+    static final class Suite implements Callable<Integer> {
+        @Option(names = "--scale", defaultValue = "quick", description = "quick (a few minutes: 1/40 of each budget, 2 "
+                + "seeds, 5 held-out episodes) or full (each env's budget, 3 seeds, 50 episodes). Default: ${DEFAULT-VALUE}.")
+        String scale;
+        @Option(names = "--envs", split = ",", description = "Only these environments (names as in the output).")
+        List<String> envs = new java.util.ArrayList<>();
+        @Option(names = "--seeds", description = "Seeds per (env, method), replacing the scale's.")
+        Integer seeds;
+        @Option(names = "--python", defaultValue = "python-client/.venv/bin/python",
+                description = "Interpreter of the env servers (with the dirpg package). Default: ${DEFAULT-VALUE}.")
+        Path python;
+        @Option(names = "--ppo-python", description = "Interpreter with python-client's [sb3] extra for the PPO runs "
+                + "(default: --python); without stable_baselines3 there, PPO is skipped with a message.")
+        Path ppoPython;
+        @Option(names = "--no-ppo", description = "Leave PPO out.")
+        boolean noPpo;
+        @Option(names = "--client-dir", defaultValue = "python-client",
+                description = "Working directory of the Python processes. Default: ${DEFAULT-VALUE}.")
+        Path clientDir;
+        @Option(names = "--threads", defaultValue = "1", description = "Runs trained at once (same results). "
+                + "Default: ${DEFAULT-VALUE}.")
+        int threads;
+        @Option(names = "--out", defaultValue = "runs/experiment-suite", description = "Output directory; finished "
+                + "runs in it are kept and not rerun. Default: ${DEFAULT-VALUE}.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            SuiteSetup setup = switch (scale) {
+                case "quick" -> SuiteSetup.quick();
+                case "full" -> SuiteSetup.full();
+                default -> throw new IllegalArgumentException("--scale: expected quick or full, got '" + scale + "'");
+            };
+            setup = setup.only(envs);
+            if (seeds != null) {
+                setup = setup.withSeeds(seeds);
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            }
+            Path ppo = noPpo ? null : (ppoPython != null ? ppoPython : python).toAbsolutePath();
+            long start = System.nanoTime();
+            SuiteExperiment.Outcome o;
+            try (Progress progress = Progress.start("suite", Math.max(1, SuiteExperiment.totalInteractions(setup)),
+                    Progress.Basis.INTERACTIONS)) {
+                o = SuiteExperiment.run(setup, new SuiteExperiment.Python(python.toAbsolutePath(),
+                        clientDir.toAbsolutePath(), ppo), threads, out, progress, System.err::println);
+            }
+            System.out.print(o.summary());
+            System.out.printf("%nwrote %s: summary.md, suite.csv, suite.png, runs/ (%.0f s)%n", out,
+                    (System.nanoTime() - start) / 1e9);
             return 0;
         }
     }
