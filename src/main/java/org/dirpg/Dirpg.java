@@ -69,8 +69,10 @@ public final class Dirpg {
         Trainer trainer = TrainerFactory.trainer(settings, env, policy);
         try {
             RunSummary summary = TrainingRun.run(trainer, settings.updates(), listener);
-            Checkpoint ck = Checkpoint.of(settings, summary.updates(), summary.interactions(),
-                    policy == null ? null : policy.parameters(), trainer.adam() == null ? null : trainer.adam().state());
+            double[][] adam = trainer.adam() == null ? null : trainer.adam().state();
+            Checkpoint ck = policy == null
+                    ? Checkpoint.of(settings, summary.updates(), summary.interactions(), (double[]) null, adam)
+                    : Checkpoint.of(settings, summary.updates(), summary.interactions(), policy, adam);
             return new Run(policy, summary, ck);
         } finally {
             if (trainer instanceof AutoCloseable c) {

@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
                 });
             }
             if (policy != null) {
-                Checkpoint ck = Checkpoint.of(settings, summary.updates(), summary.interactions(), policy.parameters(),
+                Checkpoint ck = Checkpoint.of(settings, summary.updates(), summary.interactions(), policy,
                         trainer.adam().state());
                 java.nio.file.Files.writeString(dir.resolve("checkpoint.json"), ck.toJson());
             }

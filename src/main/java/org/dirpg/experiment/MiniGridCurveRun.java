@@ -120,7 +120,7 @@ final class MiniGridCurveRun {
         }
         Csv.write(dir.resolve("eval.csv"), EVAL_HEADER, evalRows);
         long interactions = metrics.isEmpty() ? 0 : metrics.get(metrics.size() - 1).interactions();
-        Checkpoint ck = Checkpoint.of(s, metrics.size(), interactions, policy.parameters(),
+        Checkpoint ck = Checkpoint.of(s, metrics.size(), interactions, policy,
                 trainer.adam() == null ? null : trainer.adam().state());
         Files.writeString(dir.resolve("checkpoint.json"), ck.toJson());
         Path tmp = Files.createTempFile(dir, "done", ".tmp");

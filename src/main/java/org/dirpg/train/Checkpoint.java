@@ -2,6 +2,9 @@ package org.dirpg.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import org.dirpg.policy.Policy;
+import org.dirpg.policy.net.PolicyDescription;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,9 +25,12 @@ import java.nio.charset.StandardCharsets;
  * @param policyRules  how the settings' policy is built from the environment: {@link #POLICY_RULES} (from the
  *                     observation spaces); absent in checkpoints written before, whose "auto" is read as
  *                     {@link TrainerFactory#LEGACY_AUTO} (the bandit's Bernoulli, the MiniGrid net, else linear)
+ * @param network      the policy's architecture ({@link PolicyDescription}), so a reader without the environment can
+ *                     rebuild it (the Python package's numpy {@code dirpg.Policy}); null in checkpoints written before
+ *                     and for policy-free trainers
  */
 public record Checkpoint(String format, TrainSettings settings, long updatesDone, long interactions, double[] parameters,
-                         double[][] adamState, String policyRules) {
+                         double[][] adamState, String policyRules, JsonObject network) {
     /** The format tag of this version of the checkpoint layout. */
     public static final String FORMAT = "dirpg-checkpoint-v1";
 
@@ -59,10 +65,22 @@ public record Checkpoint(String format, TrainSettings settings, long updatesDone
         }
     }
 
-    /** A checkpoint of the current format. */
+    /** A checkpoint of the current format, without a description of the policy's architecture. */
     public static Checkpoint of(TrainSettings settings, long updatesDone, long interactions, double[] parameters,
                                 double[][] adamState) {
-        return new Checkpoint(FORMAT, settings, updatesDone, interactions, parameters, adamState, POLICY_RULES);
+        return new Checkpoint(FORMAT, settings, updatesDone, interactions, parameters, adamState, POLICY_RULES, null);
+    }
+
+    /** A checkpoint of {@code policy}: its theta and its architecture ({@link PolicyDescription}). */
+    public static Checkpoint of(TrainSettings settings, long updatesDone, long interactions, Policy policy,
+                                double[][] adamState) {
+        return new Checkpoint(FORMAT, settings, updatesDone, interactions, policy.parameters(), adamState, POLICY_RULES,
+                PolicyDescription.of(policy));
+    }
+
+    @Override
+    public JsonObject network() {
+        return network == null ? null : network.deepCopy();
     }
 
     @Override

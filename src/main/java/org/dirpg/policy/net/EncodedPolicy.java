@@ -27,6 +27,11 @@ public final class EncodedPolicy implements Policy {
         this.inner = inner;
     }
 
+    /** How the raw features are encoded (a spec without image parts or hidden layers). */
+    public NetSpec spec() {
+        return spec;
+    }
+
     /** The width of the encoded feature vector. */
     public int encodedSize() {
         return spec.vectorWidth();

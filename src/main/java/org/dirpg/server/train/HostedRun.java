@@ -354,7 +354,7 @@ final class HostedRun implements Runnable {
         Checkpoint c;
         synchronized (updateLock) {
             writer.flush();
-            c = Checkpoint.of(settings, updatesDone, interactions, policy.parameters(), adam == null ? null : adam.state());
+            c = Checkpoint.of(settings, updatesDone, interactions, policy, adam == null ? null : adam.state());
         }
         if (!NonFinite.allFinite(c.parameters())) {
             throw new IllegalStateException("run " + id + ": its parameters are not finite; its newest checkpoint is "
