@@ -163,6 +163,24 @@ def test_load_files_and_bad_checkpoints_say_what_is_wrong(tmp_path, client):
         policy.log_probs(np.eye(25)[0], [0, 0])
 
 
+def test_committed_model_loads_after_export_json(tmp_path):
+    """The committed MultiRoom checkpoint predates recorded networks: export --json adds it, theta unchanged."""
+    model = launch.repo_root() / "models" / "dirpg-multiroom-n6-alpha0.2-seed1.json.gz"
+    with pytest.raises(ValueError, match=r"export --checkpoint .* --json NEW.json"):
+        Policy.load(model)
+    out = tmp_path / "multiroom.json.gz"
+    printed = subprocess.run(["java", "-jar", str(launch.java_jar()), "export", "--checkpoint", str(model), "--json",
+                              str(out)], check=True, capture_output=True, text=True,
+                             env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}).stdout
+    assert "42,963 parameters" in printed and f"wrote {out}" in printed
+    policy = Policy.load(out)
+    original = json.loads(gzip.decompress(model.read_bytes()))
+    assert np.array_equal(policy.theta, np.array(original["parameters"])) and policy.theta.size == 42963
+    assert [i.name for i in policy.inputs] == ["image", "direction"] and policy.num_actions == 7
+    obs = {"image": np.zeros((7, 7, 3), np.uint8), "direction": 0, "mission": "ignored"}
+    assert np.isclose(np.logaddexp.reduce(policy.log_probs(obs)), 0.0)
+
+
 def test_evaluate_runs_episodes_by_seed(server, client):
     _, policy = _trained(client, "DeepSea-v0", policy="linear", epsilon=-1, budget=100, updates=400, seed=0,
                          learning_rate=0.05)

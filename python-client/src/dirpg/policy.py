@@ -154,8 +154,8 @@ class Policy:
             raise ValueError(f"{where}: the run ({settings.get('algorithm', '?')}) has no policy parameters")
         network = checkpoint.get("network")
         if network is None:
-            raise ValueError(f"{where}: written before checkpoints recorded the policy's network; resume it for one "
-                             f"update (train --resume) or re-save it from a trainer server to get one")
+            raise ValueError(f"{where}: written before checkpoints recorded the policy's network; write one that "
+                             f"does with: java -jar target/dirpg.jar export --checkpoint {where} --json NEW.json")
         return cls(network, checkpoint["parameters"], settings=settings,
                    updates_done=int(checkpoint.get("updatesDone", 0)))
 
