@@ -51,7 +51,7 @@ def test_specs_round_trip_and_bad_settings_are_named():
         assert build_spec("DeepSea-v0", algorithm=name).algorithm == pb.ALGORITHM_REINFORCE_RTG == 3
     d = spec_to_dict(build_spec("DeepSea-v0", algorithm="cem", priority="PRIORITY_GUMBEL", heuristic="discounted"))
     assert (d["algorithm"], d["priority"], d["heuristic"]) == ("CEM", "GUMBEL", "DISCOUNTED")
-    with pytest.raises(ValueError, match=r"priority 'best' unknown; use one of \['GUMBEL', 'ASTAR'\]"):
+    with pytest.raises(ValueError, match=r"priority 'best' unknown; use one of \['gumbel', 'astar'\]"):
         build_spec("DeepSea-v0", priority="best")
     with pytest.raises(TypeError, match=r"unknown run setting\(s\) \['epsilonn'\]"):
         build_spec("DeepSea-v0", epsilonn=1.0)

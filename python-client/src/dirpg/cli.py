@@ -28,7 +28,7 @@ from google.protobuf.descriptor import FieldDescriptor
 
 import grpc
 
-from dirpg.errors import DirpgError
+from dirpg.errors import DirpgError, explained
 from dirpg.envclient import RemoteEnvError
 
 _BOOL_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -194,24 +194,12 @@ def _run(args) -> None:
             _print(client.act(args.run_id, args.obs, greedy=args.greedy, seed=args.seed))
 
 
-def _reachable(address: str, credentials, timeout: float = 1.0) -> bool:
-    """Whether a gRPC connection to ``address`` comes up (tells "nothing there" from a server's UNAVAILABLE)."""
-    with credentials.channel(address) as channel:
-        try:
-            grpc.channel_ready_future(channel).result(timeout=timeout)
-            return True
-        except grpc.FutureTimeoutError:
-            return False
-
-
-def _failure(e: DirpgError | RemoteEnvError, address: str, credentials) -> str:
-    """The one line for a failed call. UNAVAILABLE may come from the server itself (an env server behind a
-    trainer is down), so "no server answers" is said only when no connection to ``address`` comes up."""
-    if e.code == grpc.StatusCode.UNAVAILABLE and not _reachable(address, credentials):
-        tls = ("; if it serves TLS give --ca-file (and --cert-file/--key-file for mutual TLS), if not, omit them"
-               if credentials.tls else "; if it serves TLS give --ca-file")
-        return (f"no DirPG server answers at {address} ({e}); give the HOST:PORT of a running server "
-                f"(java -jar target/dirpg.jar serve, or python -m dirpg.envserver){tls}")
+def _failure(e: DirpgError | RemoteEnvError, address: str, credentials, service: str) -> str:
+    """The one line for a failed call (see dirpg.errors.explained)."""
+    if isinstance(e, DirpgError):
+        return str(explained(e, address, credentials, service))
+    if e.code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.UNIMPLEMENTED):
+        return str(explained(DirpgError(e.code, e.message), address, credentials, service))
     return str(e)
 
 
@@ -235,8 +223,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _run(args)
     except (DirpgError, RemoteEnvError) as e:
-        print(f"dirpg-py: {' '.join(_failure(e, args.address, args.credentials).split())}", file=sys.stderr)
+        service = "env" if args.command == "envs" else "trainer"
+        print(f"dirpg-py: {' '.join(_failure(e, args.address, args.credentials, service).split())}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader went away (dirpg-py ... | head -1): stop quietly, as Unix tools do; stdout is pointed at
+        # /dev/null so the interpreter's final flush does not raise again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (TypeError, ValueError) as e:  # settings the client rejects before calling the server
         print(f"dirpg-py: {' '.join(str(e).split())}", file=sys.stderr)
         return 2

@@ -54,6 +54,10 @@ class ResourceExhausted(DirpgError):
     """RESOURCE_EXHAUSTED: a server limit was reached (e.g. too many queued runs); the message names it."""
 
 
+class Unimplemented(DirpgError, LookupError):
+    """UNIMPLEMENTED: the address answers gRPC but not the service called (e.g. a trainer call to an env server)."""
+
+
 _BY_CODE = {
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
     grpc.StatusCode.NOT_FOUND: NotFound,
@@ -64,6 +68,14 @@ _BY_CODE = {
     grpc.StatusCode.UNAUTHENTICATED: Unauthenticated,
     grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
     grpc.StatusCode.RESOURCE_EXHAUSTED: ResourceExhausted,
+    grpc.StatusCode.UNIMPLEMENTED: Unimplemented,
+}
+
+_SERVICES = {
+    "trainer": ("a DirPG trainer (java -jar target/dirpg.jar serve)",
+                "an env server (python -m dirpg.envserver) serves environments only: 'dirpg-py envs ADDRESS' lists them"),
+    "env": ("a DirPG environment server (python -m dirpg.envserver, or java -jar target/dirpg.jar serve)",
+            "nothing at this address serves the environment protocol"),
 }
 
 
@@ -71,3 +83,31 @@ def error_from_rpc(error: grpc.RpcError) -> DirpgError:
     """The DirpgError subclass for ``error``'s status code, with its code and details."""
     code, details = error.code(), error.details() or ""
     return _BY_CODE.get(code, DirpgError)(code, details)
+
+
+def reachable(address: str, credentials, timeout: float = 1.0) -> bool:
+    """Whether a gRPC connection to ``address`` comes up (tells "nothing there" from a server's UNAVAILABLE)."""
+    with credentials.channel(address) as channel:
+        try:
+            grpc.channel_ready_future(channel).result(timeout=timeout)
+            return True
+        except grpc.FutureTimeoutError:
+            return False
+
+
+def explained(error: DirpgError, address: str, credentials, service: str = "trainer") -> DirpgError:
+    """``error`` with a message that says what would be right where the server's own says only what failed:
+    UNAVAILABLE with no connection to ``address`` at all ("no server answers", with the TLS hint), and UNIMPLEMENTED
+    (``address`` serves another service than ``service``, "trainer" or "env"). Other errors come back unchanged.
+    UNAVAILABLE may come from the server itself (an env server behind a trainer is down), so "no server answers" is
+    said only when no connection to ``address`` comes up."""
+    what, other = _SERVICES[service]
+    if error.code == grpc.StatusCode.UNAVAILABLE and not reachable(address, credentials):
+        tls = ("; if it serves TLS give the CA file (ca_file / --ca-file; cert and key for mutual TLS), if not, "
+               "omit them" if credentials.tls else "; if it serves TLS give its CA file (ca_file / --ca-file)")
+        message = (f"no DirPG server answers at {address} ({error.message}); give the HOST:PORT of a running "
+                   f"server (java -jar target/dirpg.jar serve, or python -m dirpg.envserver){tls}")
+        return type(error)(error.code, " ".join(message.split()))
+    if error.code == grpc.StatusCode.UNIMPLEMENTED:
+        return type(error)(error.code, f"{address} answers gRPC but is not {what} ({error.message}); {other}")
+    return error

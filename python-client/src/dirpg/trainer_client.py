@@ -18,10 +18,11 @@ from dataclasses import dataclass, fields
 
 import grpc
 import numpy as np
+from google.protobuf.descriptor import FieldDescriptor
 
 from dirpg.credentials import Credentials
 from dirpg.env.v1 import environment_pb2 as env_pb
-from dirpg.errors import error_from_rpc
+from dirpg.errors import error_from_rpc, explained
 from dirpg.train.v1 import trainer_pb2 as pb
 from dirpg.train.v1 import trainer_pb2_grpc as pb_grpc
 
@@ -169,14 +170,43 @@ def enum_number(enum: tuple, field: str, value) -> int:
     try:
         return kind.Value(name if name.startswith(prefix) else prefix + name)
     except ValueError:
-        names = [n.removeprefix(prefix) for n in kind.keys() if not n.endswith("UNSPECIFIED")]
+        # spelled as the command line spells them (reinforce-rtg), which this function also takes
+        names = [n.removeprefix(prefix).lower().replace("_", "-") for n in kind.keys() if not n.endswith("UNSPECIFIED")]
         raise ValueError(f"{field} '{value}' unknown; use one of {names}") from None
+
+
+ALIASES = {"lr": "learning_rate"}
+"""Other spellings build_spec takes for a setting: the Java command line's (``--lr``)."""
+
+_KINDS = {FieldDescriptor.TYPE_DOUBLE: ("a number", (int, float)),
+          FieldDescriptor.TYPE_FLOAT: ("a number", (int, float)),
+          FieldDescriptor.TYPE_BOOL: ("True or False", (bool,)),
+          FieldDescriptor.TYPE_STRING: ("a string", (str,))}
+
+
+def _check_type(name: str, value) -> None:
+    """A one-line TypeError naming the field when ``value`` is not of the field's type (protobuf's own error names
+    no field): a str for a number, a float for an integer, ..."""
+    field = pb.RunSpec.DESCRIPTOR.fields_by_name[name]
+    repeated = field.is_repeated if hasattr(field, "is_repeated") else field.label == FieldDescriptor.LABEL_REPEATED
+    if repeated or name in _ENUM_FIELDS or field.type in (FieldDescriptor.TYPE_MESSAGE, FieldDescriptor.TYPE_BYTES):
+        return
+    kind, types = _KINDS.get(field.type, ("an integer", (int,)))
+    is_bool = isinstance(value, (bool, np.bool_))
+    ok = isinstance(value, types + ((np.integer,) if int in types else ()) + ((np.floating,) if float in types else ()))
+    if not ok or (is_bool and bool not in types):
+        raise TypeError(f"{name}: must be {kind}, got {value!r} ({type(value).__name__})")
 
 
 def build_spec(env_id: str, endpoints: Sequence[str] | str | None = None,
                env_options: Mapping[str, object] | None = None, **settings) -> pb.RunSpec:
     """A RunSpec: a native environment of the server's registry, or a remote one when ``endpoints`` are given
     (a list of "host:port", or one comma-separated string); ``settings`` are RunSpec fields (see SETTINGS)."""
+    for alias, name in ALIASES.items():
+        if alias in settings:
+            if name in settings:
+                raise TypeError(f"{alias} and {name} are one setting; give {name} only")
+            settings[name] = settings.pop(alias)
     unknown = sorted(set(settings) - set(SETTINGS))
     if unknown:
         raise TypeError(f"unknown run setting(s) {unknown}; the settings are {list(SETTINGS)}")
@@ -196,6 +226,7 @@ def build_spec(env_id: str, endpoints: Sequence[str] | str | None = None,
     for name, value in settings.items():
         if value is None:
             continue
+        _check_type(name, value)
         setattr(spec, name, enum_number(_ENUM_FIELDS[name], name, value) if name in _ENUM_FIELDS else value)
     return spec
 
@@ -248,7 +279,7 @@ class TrainerClient:
         try:
             return method(request, timeout=self._timeout, metadata=self._metadata)
         except grpc.RpcError as e:
-            raise error_from_rpc(e) from None
+            raise explained(error_from_rpc(e), self.address, self.credentials) from None
 
     def create_run(self, env_id: str, *, endpoints: Sequence[str] | str | None = None,
                    env_options: Mapping[str, object] | None = None, **settings) -> Run:
@@ -312,7 +343,7 @@ class TrainerClient:
             for response in stream:
                 yield UpdateMetrics.from_proto(response.metrics)
         except grpc.RpcError as e:
-            raise error_from_rpc(e) from None
+            raise explained(error_from_rpc(e), self.address, self.credentials) from None
         finally:
             stream.cancel()
 

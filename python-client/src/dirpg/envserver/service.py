@@ -53,12 +53,16 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
         if max_batch_items < 1:
             raise ValueError(f"--max-batch-items must be at least 1, got {max_batch_items}")
         self._envs = envs
+        # a user's env served as "module:Name-v0" (Gymnasium's import syntax) is also found as "Name-v0"
+        bare = [i.split(":", 1)[1] for i in envs if ":" in i]
+        self._aliases = {i.split(":", 1)[1]: i for i in envs
+                         if ":" in i and bare.count(i.split(":", 1)[1]) == 1 and i.split(":", 1)[1] not in envs}
         self._max_batch_items = max_batch_items
         self._seed_rng = np.random.default_rng(seed)
         self._seed_lock = threading.Lock()
 
     def _env(self, env_id: str, context) -> ServedEnvironment:
-        env = self._envs.get(env_id)
+        env = self._envs.get(env_id) or self._envs.get(self._aliases.get(env_id, ""))
         if env is None:
             context.abort(grpc.StatusCode.NOT_FOUND,
                           f"env '{_cut(env_id)}' is not served here; served: {sorted(self._envs)}")
