@@ -26,7 +26,7 @@ PROJECT = launch.repo_root() / "python-client"
 PROTOS = sorted(p.relative_to(PROJECT.parent / "proto").as_posix()
                 for p in (PROJECT.parent / "proto").rglob("*.proto"))
 STUB_SUFFIXES = ("_pb2.py", "_pb2.pyi", "_pb2_grpc.py")
-PUBLIC_MODULES = ["dirpg.envclient", "dirpg.gym_env", "dirpg.trainer_client", "dirpg.envserver", "dirpg.cli",
+PUBLIC_MODULES = ["dirpg.policy", "dirpg.envclient", "dirpg.gym_env", "dirpg.trainer_client", "dirpg.envserver", "dirpg.cli",
                   "dirpg.errors", "dirpg.launch", "dirpg.served_env", "dirpg.env.v1.environment_pb2_grpc",
                   "dirpg.train.v1.trainer_pb2_grpc"]
 LOCAL_STATE = (".venv/", "__pycache__", ".pyc", ".pytest_cache", "tests/", ".gitignore", "/build/")
@@ -98,7 +98,7 @@ def test_wheel_ships_stubs_pyi_protos_py_typed_and_index_metadata(dists):
     assert metadata.get_payload().startswith("# dirpg (Python side)")
     classifiers = metadata.get_all("Classifier")
     assert "Typing :: Typed" in classifiers and "Programming Language :: Python :: 3.11" in classifiers
-    assert "grpcio==1.85.1" in metadata.get_all("Requires-Dist")
+    assert "grpcio<2,>=1.85.1" in metadata.get_all("Requires-Dist")
     assert "dirpg-py = dirpg.cli:main" in entry_points
 
 
@@ -144,3 +144,25 @@ def test_pip_installed_package_imports_every_module_and_steps_a_real_env_server(
         assert json.loads(listed)["env_id"] == MULTIROOM  # the console script is installed and works
     finally:
         assert server.stop() == 0
+
+
+def test_runtime_requirements_are_ranges_and_ci_pins_each_inside_its_range():
+    """Runtime requirements take ranges (an SB3/torch environment is not downgraded); constraints.txt, which the test
+    command installs with, pins every one of them, and every extra's, to a version inside its range."""
+    import tomllib
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    pins = {}
+    for line in (PROJECT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version
+    runtime = [Requirement(r) for r in project["dependencies"]]
+    extras = [Requirement(r) for name in ("families", "sb3") for r in project["optional-dependencies"][name]]
+    for req in runtime + extras:
+        ops = {s.operator for s in req.specifier}
+        assert ops == {">=", "<"}, f"{req}: give a range (>= tested, < next major), not {ops}"
+    for req in runtime + [r for r in extras if r.name.lower() in pins]:
+        assert req.name.lower() in pins, f"{req.name} is not pinned in constraints.txt"
+        assert req.specifier.contains(pins[req.name.lower()]), f"constraints.txt pins {req.name} outside {req}"
