@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up the Python side (idempotent): python-client/.venv with the dirpg package installed editable with its
-# test and families extras (Atari through ale-py, MinAtar), at the exact versions of python-client/constraints.txt (pyproject.toml declares ranges). The install's build step (python-client/setup.py)
+# test, families and docs extras (Atari through ale-py, MinAtar), at the exact versions of python-client/constraints.txt (pyproject.toml declares ranges). The install's build step (python-client/setup.py)
 # generates the gRPC stubs from proto/ into python-client/src/dirpg/{env,train}/ (git-ignored).
 # Needs only python3.11 (or $PYTHON) with venv/pip and access to PyPI.
 #
@@ -17,5 +17,5 @@ fi
 # reaches the isolated build environment that compiles the stubs
 PIP_CONSTRAINT="$root/python-client/constraints.txt" \
     "$venv/bin/python" -m pip install -q --disable-pip-version-check -c "$root/python-client/constraints.txt" \
-    -e "$root/python-client[test,families]"
+    -e "$root/python-client[test,families,docs]"
 "$venv/bin/python" -c "import dirpg.env.v1.environment_pb2_grpc, gymnasium, minigrid, ale_py, minatar; print('dirpg python client ready:', '$venv')"
