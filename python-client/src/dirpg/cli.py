@@ -130,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     watch = addressed(runs.add_parser("watch", help="print a run's metrics until it ends"))
     watch.add_argument("run_id")
     watch.add_argument("--from", dest="from_update", type=int, default=0, help="first update index")
+    watch.add_argument("--tensorboard", metavar="DIR", default=None,
+                       help="also write the metrics as TensorBoard scalars into DIR (needs the tensorboard package)")
     act = addressed(runs.add_parser("act", help="actions of a run's policy"))
     act.add_argument("run_id")
     act.add_argument("--obs", required=True, type=json.loads,
@@ -188,8 +190,18 @@ def _run(args) -> None:
             c = client.save_checkpoint(args.run_id)
             _print({"path": c.path, "updates_done": c.updates_done, "bytes": len(c.data)})
         elif args.action == "watch":
-            for metrics in client.watch(args.run_id, args.from_update):
-                _print(metrics)
+            board = None
+            if args.tensorboard:
+                from dirpg.tensorboard_log import MetricsBoard
+                board = MetricsBoard(args.tensorboard)
+            try:
+                for metrics in client.watch(args.run_id, args.from_update):
+                    _print(metrics)
+                    if board is not None:
+                        board.write(metrics)
+            finally:
+                if board is not None:
+                    board.close()
         elif args.action == "act":
             _print(client.act(args.run_id, args.obs, greedy=args.greedy, seed=args.seed))
 
