@@ -23,6 +23,37 @@ from dirpg.trainer_client import TrainerClient  # noqa: E402
 KEY = b"k" * 32
 
 
+class PixelsEnv(gym.Env):
+    """Test-only: a 40x40x3 uint8 image (big enough for the NatureCNN default, whose dense layer the MiniGrid
+    views never reach), 3 actions, 3 steps an episode, reward 1 for action 1; saved by get_state/set_state."""
+
+    observation_space = gym.spaces.Box(0, 255, (40, 40, 3), np.uint8)
+    action_space = gym.spaces.Discrete(3)
+
+    def __init__(self):
+        self._t, self._frame = 0, np.zeros((40, 40, 3), np.uint8)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self._t = 0
+        self._frame = self.np_random.integers(0, 256, (40, 40, 3), dtype=np.uint8)
+        return self._frame.copy(), {}
+
+    def step(self, action):
+        self._t += 1
+        self._frame = np.roll(self._frame, int(action) + 1, axis=0)
+        return self._frame.copy(), float(action == 1), self._t >= 3, False, {}
+
+    def get_state(self):
+        return self._t, self._frame.copy()
+
+    def set_state(self, state):
+        self._t, self._frame = state[0], state[1].copy()
+
+
+gym.register("DirpgTest/Pixels-v0", entry_point=PixelsEnv, max_episode_steps=3)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if not launch.java_jar().is_file():
@@ -41,7 +72,8 @@ def client(server):
 @pytest.fixture(scope="module")
 def toy_server():
     s = EnvServer({e.env_id: e for e in [ServedEnvironment("FrozenLake-v1", key=KEY),
-                                         ServedEnvironment("CartPole-v1", key=KEY)]},
+                                         ServedEnvironment("CartPole-v1", key=KEY),
+                                         ServedEnvironment("DirpgTest/Pixels-v0", key=KEY)]},
                   host="127.0.0.1", port=0, seed=3).start()
     yield s
     s.stop(grace=None)
@@ -117,6 +149,14 @@ def test_python_served_discrete_and_box_parts_equal_java_act(client, toy_server)
     # the policies read the stock Gymnasium envs' own observations: a bare int, a float32 vector
     _assert_equal_to_act(client, lake_run, lake, _observations(gym.make("FrozenLake-v1"), 30, seed=2), 2e-5)
     _assert_equal_to_act(client, pole_run, pole, _observations(gym.make("CartPole-v1"), 30, seed=2), 2e-5)
+
+
+def test_nature_cnn_with_its_dense_layer_equals_java_act(client, toy_server):
+    run_id, policy = _trained(client, "DirpgTest/Pixels-v0", endpoints=toy_server.address, budget=30, updates=2,
+                              seed=2)
+    cnn = policy.inputs[0].encoding["cnn"]
+    assert cnn["name"] == "nature" and cnn["dense"] == 512 and policy.inputs[0].encoding["scaled"]
+    _assert_equal_to_act(client, run_id, policy, _observations(gym.make("DirpgTest/Pixels-v0"), 12, seed=5), 5e-5)
 
 
 def test_sampled_actions_follow_the_policy_chi_square(server, client):

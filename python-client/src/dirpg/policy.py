@@ -162,6 +162,7 @@ class Policy:
     def _build_net(self) -> None:
         params = _Params(self.theta)
         self._towers = []
+        width = sum(i.width for i in self.inputs)  # the non-image parts' encodings
         for inp in self.inputs:
             if inp.kind != "image":
                 continue
@@ -173,12 +174,14 @@ class Policy:
                 weights, bias = params.conv(c, out, k)
                 layers.append(("conv", weights, bias, k, s, conv["activation"]))
                 h, w, c = (h - k) // s + 1, (w - k) // s + 1, out
+            tower_width = h * w * c
             dense = int(enc["cnn"]["dense"])
             if dense > 0:
-                weights, bias = params.dense(h * w * c, dense)
+                weights, bias = params.dense(tower_width, dense)
                 layers.append(("dense", weights, bias, "relu"))
+                tower_width = dense
             self._towers.append((inp, layers))
-        width = sum(len_out for len_out in self._tower_widths()) + sum(i.width for i in self.inputs)
+            width += tower_width
         self._trunk = []
         for hidden in self._hidden:
             weights, bias = params.dense(width, hidden)
@@ -188,16 +191,6 @@ class Policy:
         self._trunk.append((weights, bias, "identity"))
         if params.at != self.theta.size:
             raise ValueError(f"the network uses {params.at} parameters, the checkpoint has {self.theta.size}")
-
-    def _tower_widths(self):
-        for inp, layers in self._towers:
-            h, w, c = (int(v) for v in inp.encoding["shape"])
-            for layer in layers:
-                if layer[0] == "conv":
-                    _, _, _, k, s, _ = layer
-                    h, w, c = (h - k) // s + 1, (w - k) // s + 1, layer[1].shape[0]
-            last = layers[-1] if layers else None
-            yield last[1].shape[1] if last is not None and last[0] == "dense" else h * w * c
 
     # ----- observations to features ---------------------------------------------------------------------------------
 
@@ -351,7 +344,7 @@ class Policy:
                     a = _activation(act, _conv(a, weights, bias, k, s))
                 else:
                     _, weights, bias, act = layer
-                    a = _activation(act, _flat(a) @ weights + bias) if a.ndim == 4 else _activation(act, a @ weights + bias)
+                    a = _activation(act, _flat(a) @ weights + bias)
             feats.append(_flat(a) if a.ndim == 4 else a)
         feats.append(self._encode(xb))
         a = np.concatenate(feats, axis=1).astype(np.float32)

@@ -270,7 +270,8 @@ class TrainerClient:
                  key_file: str | None = None, credentials: Credentials | None = None):
         self.address = address
         self.credentials = credentials or Credentials.load(token, token_file, ca_file, cert_file, key_file)
-        self._channel = self.credentials.channel(address)
+        # a checkpoint of a large network (NatureCNN on pixels) is megabytes of JSON: receive what the server sends
+        self._channel = self.credentials.channel(address, options=[("grpc.max_receive_message_length", -1)])
         self._stub = pb_grpc.TrainerServiceStub(self._channel)
         self._timeout = timeout
         self._metadata = self.credentials.metadata
