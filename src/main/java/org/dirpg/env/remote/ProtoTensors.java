@@ -80,8 +80,9 @@ public final class ProtoTensors {
         int offset = 0;
         for (TensorSpec s : specs) {
             DType dtype = dtype(s.dtype());
-            ByteBuffer buf = ByteBuffer.allocate(s.size() * elementBytes(dtype)).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < s.size(); i++) {
+            int size = s.size();
+            ByteBuffer buf = ByteBuffer.allocate(size * elementBytes(dtype)).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < size; i++) {
                 double v = features[offset + i];
                 switch (dtype) {
                     case D_TYPE_UINT8 -> {
@@ -102,8 +103,10 @@ public final class ProtoTensors {
                     default -> buf.putDouble(v);
                 }
             }
-            offset += s.size();
-            Tensor.Builder t = Tensor.newBuilder().setName(s.name()).setDtype(dtype).setData(ByteString.copyFrom(buf.array()));
+            offset += size;
+            // the buffer is this tensor's alone and never written again, so it is wrapped rather than copied
+            Tensor.Builder t = Tensor.newBuilder().setName(s.name()).setDtype(dtype)
+                    .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(buf.array()));
             for (int d : s.shape()) {
                 t.addShape(d);
             }
