@@ -77,9 +77,9 @@ class DirpgVectorEnv(VectorEnv):
     call), ``illegal_action`` ("terminate" or "raise"), ``render_mode`` (None only), and the credentials of
     ``DirpgEnv`` (``token``, ``token_file``, ``ca_file``, ``cert_file``, ``key_file`` or ``credentials``).
 
-    Info of reset and step: ``action_mask`` (num_envs, num_actions) int8, ``state_token`` (object array of bytes),
-    and ``return_to_go_upper_bound`` / ``return_to_go_lower_bound`` (float64) where the server sends them, each with
-    its Gymnasium ``_key`` mask.
+    Info of reset and step: ``action_mask`` (num_envs, num_actions) int8 and ``state_token`` (object array of bytes),
+    each with its Gymnasium ``_key`` mask. (The return-to-go bounds of ``DirpgEnv``'s info serve searches over single
+    states, and are left out here.)
     """
 
     metadata = {"render_modes": [], "autoreset_mode": AutoresetMode.SAME_STEP}
@@ -133,8 +133,6 @@ class DirpgVectorEnv(VectorEnv):
                                 np.zeros((self.num_envs, *shape), dtype=space.dtype)))
         self._tokens: list[bytes] = [b""] * self.num_envs
         self._masks = np.zeros(self.num_envs, dtype=np.uint64)
-        self._upper = np.full(self.num_envs, np.nan)
-        self._lower = np.full(self.num_envs, np.nan)
         self._rngs: list[np.random.Generator | None] = [None] * self.num_envs
         self._next: list[pb.StateView | None] = [None] * self.num_envs  # each sub-env's next episode, fetched ahead
         self._next_seed = [0] * self.num_envs  # ... and its seed
@@ -219,8 +217,8 @@ class DirpgVectorEnv(VectorEnv):
                                      f"sub-environment {i}: action {int(actions[i])} is illegal; legal actions: "
                                      f"{[a for a in range(self._n_actions) if (int(self._masks[i]) >> a) & 1]}")
         stepped = np.flatnonzero(legal).tolist()
-        results = self._fetch_ahead(self._refill, [pb.StepItem(state_token=self._tokens[i], action=int(actions[i]))
-                                                   for i in stepped])
+        tokens, acts = self._tokens, actions.tolist()
+        results = self._fetch_ahead(self._refill, [pb.StepItem(state_token=tokens[i], action=acts[i]) for i in stepped])
 
         n = self.num_envs
         rewards = np.zeros(n, dtype=np.float64)
@@ -300,8 +298,6 @@ class DirpgVectorEnv(VectorEnv):
         idx = np.asarray(which)
         for i, v in zip(which, views):
             self._tokens[i] = v.state_token
-            self._upper[i] = v.return_to_go_upper_bound if v.HasField("return_to_go_upper_bound") else np.nan
-            self._lower[i] = v.return_to_go_lower_bound if v.HasField("return_to_go_lower_bound") else np.nan
         self._masks[idx] = np.fromiter((v.legal_actions for v in views), np.uint64, m)
         for k, (_, wire, shape, buffer) in enumerate(self._parts):
             data = b"".join([v.observation[k].data for v in views])
@@ -330,10 +326,4 @@ class DirpgVectorEnv(VectorEnv):
             tokens[i] = self._tokens[i]
         mask = self.action_masks()
         mask[~present] = 0
-        info = {"action_mask": mask, "_action_mask": present.copy(), "state_token": tokens,
-                "_state_token": present.copy()}
-        for key, values in (("return_to_go_upper_bound", self._upper), ("return_to_go_lower_bound", self._lower)):
-            has = present & ~np.isnan(values)
-            if has.any():
-                info[key], info[f"_{key}"] = np.where(has, values, 0.0), has
-        return info
+        return {"action_mask": mask, "_action_mask": present, "state_token": tokens, "_state_token": present.copy()}
