@@ -191,9 +191,9 @@ class DirpgVectorEnv(VectorEnv):
                 request = pb.ResetEnvironmentRequest(env_id=self.env_id, seed=now[i])
                 request.options.update(options)
                 views[i] = self._call(self._stub.ResetEnvironment, request).state
-            self._fetch_ahead(ahead, [])
+            self._send([], [], ahead)
         else:
-            results = self._fetch_ahead(ahead, [pb.StepItem(reset_seed=now[i]) for i in calls])
+            results = self._send([], [now[i] for i in calls], ahead)
             views.update(zip(calls, (r.next for r in results)))
         self._refill = []
         self._started = True
@@ -218,7 +218,7 @@ class DirpgVectorEnv(VectorEnv):
                                      f"{[a for a in range(self._n_actions) if (int(self._masks[i]) >> a) & 1]}")
         stepped = np.flatnonzero(legal).tolist()
         tokens, acts = self._tokens, actions.tolist()
-        results = self._fetch_ahead(self._refill, [pb.StepItem(state_token=tokens[i], action=acts[i]) for i in stepped])
+        results = self._send([(tokens[i], acts[i]) for i in stepped], [], self._refill)
 
         n = self.num_envs
         rewards = np.zeros(n, dtype=np.float64)
@@ -227,9 +227,9 @@ class DirpgVectorEnv(VectorEnv):
         m = len(results)
         if m:
             idx = np.asarray(stepped)
-            rewards[idx] = np.fromiter((r.reward for r in results), np.float64, m)
-            terminated[idx] = np.fromiter((r.terminated for r in results), np.bool_, m)
-            truncated[idx] = np.fromiter((r.truncated for r in results), np.bool_, m)
+            rewards[idx] = [r.reward for r in results]
+            terminated[idx] = [r.terminated for r in results]
+            truncated[idx] = [r.truncated for r in results]
             self._write(stepped, [r.next for r in results])
         terminated[illegal] = True
         rewards[illegal] = ILLEGAL_ACTION_REWARD
@@ -277,30 +277,38 @@ class DirpgVectorEnv(VectorEnv):
         except grpc.RpcError as e:
             raise RemoteEnvError(e.code(), e.details()) from None
 
-    def _step_batch(self, items: list[pb.StepItem]):
-        if not items:
-            return []
-        return self._call(self._stub.StepBatch, pb.StepBatchRequest(env_id=self.env_id, items=items)).results
-
-    def _fetch_ahead(self, ahead: list[int], items: list[pb.StepItem]):
-        """Sends ``items`` plus a reset item for each sub-env of ``ahead`` (its next episode, seed drawn now) in one
-        StepBatch; stores the fetched-ahead states and returns the results of ``items``."""
+    def _send(self, steps: list[tuple[bytes, int]], resets: list[int], ahead: list[int]) -> list[pb.StepResult]:
+        """One StepBatch of the (token, action) ``steps``, the reset items of seeds ``resets`` and a reset item for
+        the next episode of each sub-env of ``ahead`` (its seed drawn now); stores the fetched-ahead states and
+        returns the results of ``steps`` and ``resets``."""
+        request = pb.StepBatchRequest(env_id=self.env_id)
+        add = request.items.add
+        for token, action in steps:
+            add(state_token=token, action=action)
+        for seed in resets:
+            add(reset_seed=seed)
         for i in ahead:
             self._next_seed[i] = self._draw(i)
-        results = self._step_batch(items + [pb.StepItem(reset_seed=self._next_seed[i]) for i in ahead])
-        for i, r in zip(ahead, results[len(items):]):
+            add(reset_seed=self._next_seed[i])
+        if not request.items:
+            return []
+        results = list(self._call(self._stub.StepBatch, request).results)
+        own = len(steps) + len(resets)
+        for i, r in zip(ahead, results[own:]):
             self._next[i] = r.next
-        return results[:len(items)]
+        return results[:own]
 
     def _write(self, which: list[int], views: list[pb.StateView]) -> None:
         """Stores the states ``views`` of the sub-environments ``which``: tokens, masks, bounds and observations."""
         m = len(which)
-        idx = np.asarray(which)
+        idx = slice(None) if m == self.num_envs else np.asarray(which)  # every sub-env, in order, in most steps
+        tokens = self._tokens
         for i, v in zip(which, views):
-            self._tokens[i] = v.state_token
-        self._masks[idx] = np.fromiter((v.legal_actions for v in views), np.uint64, m)
+            tokens[i] = v.state_token
+        self._masks[idx] = [v.legal_actions for v in views]
+        observations = [v.observation for v in views]
         for k, (_, wire, shape, buffer) in enumerate(self._parts):
-            data = b"".join([v.observation[k].data for v in views])
+            data = b"".join([o[k].data for o in observations])
             buffer[idx] = np.frombuffer(data, dtype=wire).reshape((m, *shape))
 
     def _observations(self):
@@ -322,8 +330,7 @@ class DirpgVectorEnv(VectorEnv):
         which = np.asarray(list(which), dtype=np.int64)
         present[which] = True
         tokens = np.full(n, None, dtype=object)
-        for i in which:
-            tokens[i] = self._tokens[i]
+        tokens[which] = [self._tokens[i] for i in which]
         mask = self.action_masks()
         mask[~present] = 0
         return {"action_mask": mask, "_action_mask": present, "state_token": tokens, "_state_token": present.copy()}
