@@ -23,6 +23,8 @@ import numpy as np
 from dirpg.vector_env import DirpgVectorEnv
 
 try:
+    import torch as th
+    from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
     from stable_baselines3.common.vec_env import VecEnv
 except ImportError as e:  # one line naming the fix
     raise ImportError(f"dirpg.sb3 needs Stable-Baselines3 ({e}); install it with pip install 'dirpg[sb3]'") from None
@@ -115,3 +117,19 @@ def _unbatch(info: dict[str, Any], n: int) -> list[dict[str, Any]]:
             if present is None or present[i]:
                 out[i][key] = values[i]
     return out
+
+
+class FlatDictExtractor(BaseFeaturesExtractor):
+    """SB3 features of a ``Dict`` observation: every part flattened (after SB3's ``preprocess_obs``: Discrete one-hot,
+    images scaled to [0, 1]) and concatenated in the space's order. For the MiniGrid twins, whose 7x7 "image" is too
+    small for ``MultiInputPolicy``'s default CNN: ``PPO("MultiInputPolicy", venv,
+    policy_kwargs={"features_extractor_class": FlatDictExtractor})``."""
+
+    def __init__(self, observation_space: gym.spaces.Dict):
+        dims = [int(s.n) if isinstance(s, gym.spaces.Discrete) else int(np.prod(s.shape))
+                for s in observation_space.spaces.values()]
+        super().__init__(observation_space, features_dim=sum(dims))
+        self._keys = list(observation_space.spaces)
+
+    def forward(self, observations: dict[str, th.Tensor]) -> th.Tensor:
+        return th.cat([th.flatten(observations[k], start_dim=1) for k in self._keys], dim=1)
