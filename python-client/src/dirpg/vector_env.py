@@ -241,8 +241,12 @@ class DirpgVectorEnv(VectorEnv):
             return self._observations(), rewards, terminated, truncated, self._infos(range(n))
         final_obs = np.full(n, None, dtype=object)
         observations = self._observations()
-        for i in ended:
-            final_obs[i] = self._single(observations, i)
+        if isinstance(observations, dict):
+            for i in ended:
+                final_obs[i] = self._single(observations, i)
+        else:  # rows of the (already copied) batch
+            for i in ended:
+                final_obs[i] = observations[i]
         final_info = self._infos(ended)
         if len(illegal):
             final_info["illegal_action"] = np.isin(np.arange(n), illegal)
@@ -326,11 +330,15 @@ class DirpgVectorEnv(VectorEnv):
     def _infos(self, which) -> dict[str, Any]:
         """Batched info (Gymnasium's layout: a value array and a ``_key`` bool mask) for the sub-envs ``which``."""
         n = self.num_envs
-        present = np.zeros(n, dtype=np.bool_)
-        which = np.asarray(list(which), dtype=np.int64)
-        present[which] = True
-        tokens = np.full(n, None, dtype=object)
-        tokens[which] = [self._tokens[i] for i in which]
+        which = list(which)
+        tokens = np.empty(n, dtype=object)
         mask = self.action_masks()
-        mask[~present] = 0
+        if len(which) == n:
+            present = np.ones(n, dtype=np.bool_)
+            tokens[:] = self._tokens
+        else:
+            present = np.zeros(n, dtype=np.bool_)
+            present[which] = True
+            tokens[which] = [self._tokens[i] for i in which]
+            mask[~present] = 0
         return {"action_mask": mask, "_action_mask": present, "state_token": tokens, "_state_token": present.copy()}
