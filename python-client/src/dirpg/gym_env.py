@@ -195,6 +195,7 @@ class DirpgEnv(gym.Env):
         self.observation_space = observation_space(self.description.observation)
         self.action_space = spaces.Discrete(self.description.num_actions)
         self._single = not isinstance(self.observation_space, spaces.Dict)
+        self._bits = np.arange(self.description.num_actions, dtype=np.uint64)
         self._state: State | None = None
 
     @property
@@ -217,7 +218,9 @@ class DirpgEnv(gym.Env):
             raise gym.error.ResetNeeded(f"{self.env_id}: call reset() before step()")
         if self._state.terminal:
             raise gym.error.ResetNeeded(f"{self.env_id}: the episode has ended; call reset() before step()")
-        if not self.action_space.contains(action):
+        # a plain int is checked here; Discrete.contains (the other cases) is slow for a per-step check
+        if not (isinstance(action, (int, np.integer)) and 0 <= action < self.action_space.n) \
+                and not self.action_space.contains(action):
             raise ValueError(f"{self.env_id}: action {action!r} is outside the action space {self.action_space}")
         if self.illegal_action == "terminate" and not (self._state.legal_actions >> int(action)) & 1:
             self._state = dataclasses.replace(self._state, terminal=True, legal_actions=0)
@@ -252,8 +255,7 @@ class DirpgEnv(gym.Env):
         self._remote.close()
 
     def _mask(self, state: State) -> np.ndarray:
-        n = self.action_space.n
-        return np.array([(state.legal_actions >> a) & 1 for a in range(n)], dtype=np.int8)
+        return ((np.uint64(state.legal_actions) >> self._bits) & np.uint64(1)).astype(np.int8)
 
     def _observation(self, state: State):
         # Copies: the decoded arrays are read-only views of the response bytes.
