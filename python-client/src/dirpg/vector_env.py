@@ -123,7 +123,7 @@ class DirpgVectorEnv(VectorEnv):
         self._n_actions = int(self.description.num_actions)
         self._bits = np.arange(self._n_actions, dtype=np.uint64)
 
-        # One (name, space, wire dtype, shape, buffer) per observation tensor, in the described order.
+        # One (Dict key or None, wire dtype, shape, batch buffer in the space's dtype) per observation tensor, in order.
         single = self.single_observation_space
         parts = single.spaces.items() if isinstance(single, spaces.Dict) else [(None, single)]
         self._parts = []
