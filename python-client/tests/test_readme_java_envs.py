@@ -76,7 +76,7 @@ def test_the_benchmark_command_runs_and_prints_each_figure():
     command = next(line for block in _commands() for line in block.splitlines() if "dirpg.bench_bridge" in line)
     module = command.split(" -m ", 1)[1].split()
     assert module == ["dirpg.bench_bridge"], command
-    out = subprocess.run([sys.executable, "-m", *module, "--seconds", "0.6", "--sb3-steps", "1024"],
+    out = subprocess.run([sys.executable, "-m", *module, "--seconds", "0.6", "--sb3-steps", "1024", "--warmup", "0.5"],
                          capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
     lines = out.stdout.splitlines()
