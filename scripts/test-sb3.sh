@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the tests that need Stable-Baselines3 and sb3-contrib (the [sb3] extra) in a venv of their own,
-# python-client/.venv-sb3 (git-ignored), made with [test,sb3]: torch comes with them (GBs from PyPI; set
-# PIP_INDEX_URL or PIP_EXTRA_INDEX_URL to a CPU-only torch index to fetch less). The default suite (scripts/test.sh)
-# skips these tests. Needs target/dirpg.jar (built here if missing) and python3.11 (or $PYTHON).
+# python-client/.venv-sb3 (git-ignored), made with [test,families,sb3] (the families for test_ppo_baseline's envs).
+# Torch comes with SB3: GBs from PyPI (set PIP_EXTRA_INDEX_URL to a CPU-only torch index to fetch less). The default
+# suite (scripts/test.sh) skips these tests. Needs target/dirpg.jar (built here if missing) and python3.11 (or $PYTHON).
 #
 # Usage: scripts/test-sb3.sh [pytest args]
 set -euo pipefail
@@ -13,7 +13,7 @@ if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-"$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root/python-client[test,sb3]"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$root/python-client[test,families,sb3]"
 if [ ! -f "$root/target/dirpg.jar" ]; then
     (cd "$root" && mvn -B -q -o package -DskipTests)
 fi
