@@ -55,6 +55,7 @@ ILLEGAL_ACTION_MODES = ("raise", "terminate")
 #: The reward of the step that ends an episode on an illegal action (``illegal_action="terminate"``, the default).
 ILLEGAL_ACTION_REWARD = 0.0
 _SEED_LIMIT = 2**31 - 1  # unseeded resets draw the episode seed from np_random in [0, 2^31 - 1)
+_MASK_CACHE = 1024  # distinct legal-action masks a DirpgEnv keeps as arrays
 
 
 class IllegalActionError(ValueError):
@@ -196,6 +197,7 @@ class DirpgEnv(gym.Env):
         self.action_space = spaces.Discrete(self.description.num_actions)
         self._single = not isinstance(self.observation_space, spaces.Dict)
         self._bits = np.arange(self.description.num_actions, dtype=np.uint64)
+        self._masks: dict[int, np.ndarray] = {}
         self._state: State | None = None
 
     @property
@@ -255,7 +257,14 @@ class DirpgEnv(gym.Env):
         self._remote.close()
 
     def _mask(self, state: State) -> np.ndarray:
-        return ((np.uint64(state.legal_actions) >> self._bits) & np.uint64(1)).astype(np.int8)
+        # An env has few distinct masks, and numpy's scalar bit operations cost more than the rest of the step's
+        # Python side: each mask is computed once (up to _MASK_CACHE of them) and handed out as a copy.
+        mask = self._masks.get(state.legal_actions)
+        if mask is None:
+            mask = ((np.uint64(state.legal_actions) >> self._bits) & np.uint64(1)).astype(np.int8)
+            if len(self._masks) < _MASK_CACHE:
+                self._masks[state.legal_actions] = mask
+        return mask.copy()
 
     def _observation(self, state: State):
         # Copies: the decoded arrays are read-only views of the response bytes.
