@@ -200,3 +200,36 @@ def test_illegal_actions_raise_naming_the_sub_env_when_asked(java):
     with pytest.raises(ValueError, match="actions must be 2 integers"):
         env.step(np.array([0, 3]))
     env.close()
+
+
+def test_register_all_with_credentials_makes_ids_that_need_no_more(certs, monkeypatch):
+    """Over TLS with a bearer token (the Python env server): the credentials given to register_all go with the ids,
+    so make and make_vec of an id need nothing else; without them the listing is refused."""
+    from dirpg.credentials import Credentials
+    from dirpg.envclient import RemoteEnvError
+    from dirpg.envserver.security import ServerTls
+    from dirpg.envserver.service import EnvServer
+    from dirpg.served_env import ServedEnvironment
+    from conftest import KEY
+
+    for var in ("DIRPG_TOKEN", "DIRPG_TOKEN_FILE", "DIRPG_CA_FILE", "DIRPG_CERT_FILE", "DIRPG_KEY_FILE"):
+        monkeypatch.delenv(var, raising=False)
+    token = "fleet-token-0123456789abcdef"
+    tls = ServerTls.load(str(certs / "server.crt"), str(certs / "server.key"))
+    server = EnvServer({"CartPole-v1": ServedEnvironment("CartPole-v1", key=KEY)}, host="localhost", port=0, tls=tls,
+                       bearer_token=token).start()
+    try:
+        with pytest.raises(RemoteEnvError, match="UNAUTHENTICATED"):
+            gym_env.register_all(server.address, ca_file=str(certs / "ca.crt"))
+        assert gym_env.register_all(server.address, token=token, ca_file=str(certs / "ca.crt")) == ["dirpg/CartPole-v1"]
+        credentials = gym.spec("dirpg/CartPole-v1").kwargs["credentials"]
+        assert isinstance(credentials, Credentials) and token not in repr(gym.spec("dirpg/CartPole-v1"))
+        env = gym.make("dirpg/CartPole-v1")
+        assert env.reset(seed=0)[0].shape == (4,)
+        env.close()
+        venv = gym.make_vec("dirpg/CartPole-v1", num_envs=2, vectorization_mode="vector_entry_point")
+        assert venv.reset(seed=0)[0].shape == (2, 4) and venv.step(np.array([0, 1]))[1].tolist() == [1.0, 1.0]
+        venv.close()
+    finally:
+        server.stop(grace=None)
+        gym.registry.pop("dirpg/CartPole-v1", None)  # leave no registration of a stopped server
