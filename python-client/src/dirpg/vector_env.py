@@ -59,6 +59,8 @@ class DirpgVectorEnv(VectorEnv):
 
     ## Observation Space
     ``batch_space`` of ``DirpgEnv``'s: an array with a leading num_envs axis, or a Dict of those by tensor name.
+    Results are decoded into preallocated arrays; what ``reset`` and ``step`` return are copies of them, which the
+    caller may keep.
 
     ## Rewards
     float64 array of shape (num_envs,); 0.0 for the illegal-action end.
