@@ -13,6 +13,7 @@ import pytest
 
 from dirpg import gym_env, launch
 from dirpg.gym_env import DirpgEnv, list_environments
+from test_vector_env import registrations_restored
 
 HAVE_SB3 = importlib.util.find_spec("stable_baselines3") is not None
 HAVE_CONTRIB = importlib.util.find_spec("sb3_contrib") is not None
@@ -24,8 +25,9 @@ def java(tmp_path_factory):
     if not launch.java_jar().is_file():
         pytest.skip(f"{launch.java_jar()} is not built (mvn -B -q -o package -DskipTests)")
     proc = launch.start_java_server(cwd=str(tmp_path_factory.mktemp("java-sb3")))
-    gym_env.register_all(proc.address)
-    yield proc.address
+    with registrations_restored():
+        gym_env.register_all(proc.address)
+        yield proc.address
     proc.stop()
 
 

@@ -5,6 +5,7 @@ seed, and equality with N DirpgEnvs stepped with the same actions)."""
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import gymnasium as gym
@@ -27,8 +28,21 @@ def java(tmp_path_factory):
     if not launch.java_jar().is_file():
         pytest.skip(f"{launch.java_jar()} is not built (mvn -B -q -o package -DskipTests)")
     proc = launch.start_java_server(cwd=str(tmp_path_factory.mktemp("java-vec")))
-    yield proc.address
+    with registrations_restored():
+        yield proc.address
     proc.stop()
+
+
+@contextlib.contextmanager
+def registrations_restored():
+    """Restores the dirpg/ registrations afterwards: ids registered here point at a server that stops."""
+    saved = {k: v for k, v in gym.registry.items() if k.startswith(gym_env.NAMESPACE + "/")}
+    try:
+        yield
+    finally:
+        for k in [k for k in gym.registry if k.startswith(gym_env.NAMESPACE + "/")]:
+            del gym.registry[k]
+        gym.registry.update(saved)
 
 
 def _make_vec(gid: str, n: int, address: str, **kwargs) -> DirpgVectorEnv:
@@ -202,7 +216,13 @@ def test_illegal_actions_raise_naming_the_sub_env_when_asked(java):
     env.close()
 
 
-def test_register_all_with_credentials_makes_ids_that_need_no_more(certs, monkeypatch):
+@pytest.fixture
+def registry_restored():
+    with registrations_restored():
+        yield
+
+
+def test_register_all_with_credentials_makes_ids_that_need_no_more(certs, monkeypatch, registry_restored):
     """Over TLS with a bearer token (the Python env server): the credentials given to register_all go with the ids,
     so make and make_vec of an id need nothing else; without them the listing is refused."""
     from dirpg.credentials import Credentials
@@ -232,4 +252,3 @@ def test_register_all_with_credentials_makes_ids_that_need_no_more(certs, monkey
         venv.close()
     finally:
         server.stop(grace=None)
-        gym.registry.pop("dirpg/CartPole-v1", None)  # leave no registration of a stopped server
