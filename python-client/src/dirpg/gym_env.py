@@ -9,7 +9,10 @@ Registration: importing this module registers ``dirpg/DeepSea-v0``, ``dirpg/Span
 ``dirpg/GaussianChoice-v0`` and ``dirpg/CoinTree-v0`` (the Java server's native environments), so
 ``gymnasium.make("dirpg/DeepSea-v0", address="127.0.0.1:50051")`` works (the address defaults to
 ``$DIRPG_ADDRESS``); ``gymnasium.make("dirpg.gym_env:dirpg/DeepSea-v0")`` imports this module on the way.
-``register_served(address)`` registers every environment a server lists, as ``dirpg/<env id>`` (see gym_id).
+``register_all(address)`` registers every environment a server lists, as ``dirpg/<env id>`` (see gym_ids for the
+one exception); ``gymnasium.make_vec(id, num_envs=N, vectorization_mode="vector_entry_point", address=...)`` of any
+of these ids returns a ``dirpg.vector_env.DirpgVectorEnv`` (one StepBatch call per step). An id the server does not
+serve fails at make with ``EnvNotServedError``, one line listing what it does serve.
 
 Illegal actions: the legal actions of the current state are ``info["action_mask"]`` (an int8 mask of length
 ``action_space.n``, the form ``Discrete.sample(mask=...)`` and sb3-contrib's MaskablePPO take; the same array is
@@ -52,6 +55,7 @@ ILLEGAL_ACTION_MODES = ("raise", "terminate")
 #: The reward of the step that ends an episode on an illegal action (``illegal_action="terminate"``, the default).
 ILLEGAL_ACTION_REWARD = 0.0
 _SEED_LIMIT = 2**31 - 1  # unseeded resets draw the episode seed from np_random in [0, 2^31 - 1)
+_MASK_CACHE = 1024  # distinct legal-action masks a DirpgEnv keeps as arrays
 
 
 class IllegalActionError(ValueError):
@@ -184,11 +188,16 @@ class DirpgEnv(gym.Env):
         self.render_mode = None
         self.address = address
         credentials = credentials or Credentials.load(token, token_file, ca_file, cert_file, key_file)
-        self._remote = RemoteEnv(address, env_id, timeout=timeout, credentials=credentials)
+        try:
+            self._remote = RemoteEnv(address, env_id, timeout=timeout, credentials=credentials)
+        except RemoteEnvError as e:
+            raise not_served(e, address, env_id, credentials) from None
         self.description = self._remote.description
         self.observation_space = observation_space(self.description.observation)
         self.action_space = spaces.Discrete(self.description.num_actions)
         self._single = not isinstance(self.observation_space, spaces.Dict)
+        self._bits = np.arange(self.description.num_actions, dtype=np.uint64)
+        self._masks: dict[int, np.ndarray] = {}
         self._state: State | None = None
 
     @property
@@ -211,7 +220,9 @@ class DirpgEnv(gym.Env):
             raise gym.error.ResetNeeded(f"{self.env_id}: call reset() before step()")
         if self._state.terminal:
             raise gym.error.ResetNeeded(f"{self.env_id}: the episode has ended; call reset() before step()")
-        if not self.action_space.contains(action):
+        # a plain int is checked here; Discrete.contains (the other cases) is slow for a per-step check
+        if not (isinstance(action, (int, np.integer)) and 0 <= action < self.action_space.n) \
+                and not self.action_space.contains(action):
             raise ValueError(f"{self.env_id}: action {action!r} is outside the action space {self.action_space}")
         if self.illegal_action == "terminate" and not (self._state.legal_actions >> int(action)) & 1:
             self._state = dataclasses.replace(self._state, terminal=True, legal_actions=0)
@@ -246,8 +257,14 @@ class DirpgEnv(gym.Env):
         self._remote.close()
 
     def _mask(self, state: State) -> np.ndarray:
-        n = self.action_space.n
-        return np.array([(state.legal_actions >> a) & 1 for a in range(n)], dtype=np.int8)
+        # An env has few distinct masks, and numpy's scalar bit operations cost more than the rest of the step's
+        # Python side: each mask is computed once (up to _MASK_CACHE of them) and handed out as a copy.
+        mask = self._masks.get(state.legal_actions)
+        if mask is None:
+            mask = ((np.uint64(state.legal_actions) >> self._bits) & np.uint64(1)).astype(np.int8)
+            if len(self._masks) < _MASK_CACHE:
+                self._masks[state.legal_actions] = mask
+        return mask.copy()
 
     def _observation(self, state: State):
         # Copies: the decoded arrays are read-only views of the response bytes.
@@ -270,33 +287,94 @@ class DirpgEnv(gym.Env):
         return info
 
 
+class EnvNotServedError(gym.error.Error, LookupError):
+    """The server at the given address does not serve the requested env id (NOT_FOUND); the message lists the ids
+    it does serve."""
+
+
+def not_served(error: RemoteEnvError, address: str, env_id: str, credentials: Credentials) -> Exception:
+    """``error`` (from describing ``env_id``) as the one-line error to raise: for NOT_FOUND an ``EnvNotServedError``
+    naming what the server serves, as served ids and as the Gymnasium ids ``register_all`` gives them; else
+    ``error`` itself."""
+    if error.code != grpc.StatusCode.NOT_FOUND:
+        return error
+    try:
+        served = [d.env_id for d in list_environments(address, credentials=credentials)]
+    except RemoteEnvError:
+        return error
+    ids = gym_ids(served)
+    return EnvNotServedError(f"the server at {address} does not serve '{env_id}'; it serves "
+                             + ", ".join(f"'{s}' ({ids[s]})" for s in served))
+
+
 def gym_id(env_id: str) -> str:
     """The Gymnasium id under which a served env id is registered: ``dirpg/<env id>``, a namespace of the served
-    id joined by '-' (Gymnasium ids hold one namespace): "ALE/Pong-v5" -> "dirpg/ALE-Pong-v5"."""
+    id joined by '-' (Gymnasium ids hold one namespace): "ALE/Pong-v5" -> "dirpg/ALE-Pong-v5". When a server
+    serves several versions of one name, ``gym_ids`` renames all but the newest."""
     return f"{NAMESPACE}/{env_id.replace('/', '-')}"
 
 
-def register(env_id: str, address: str | None = None) -> str:
-    """Registers ``dirpg/<env_id>`` (address: given, else ``$DIRPG_ADDRESS`` at make time); returns the id.
+def gym_ids(env_ids) -> dict[str, str]:
+    """The Gymnasium id of each served id (``gym_id``), except that an older version of a name the same server also
+    serves in a newer version is registered as ``<name>-legacy-v<k>``: Gymnasium's ``make`` warns that ``name-v0``
+    is out of date whenever ``name-v1`` is registered, and both are current environments here (the Java server's
+    ``JavaMiniGrid-MultiRoom-N4-S5-v0`` has 6 rooms as MiniGrid's v0, ``-v1`` 4 rooms), so the older one is
+    registered as ``dirpg/JavaMiniGrid-MultiRoom-N4-S5-legacy-v0``; it still serves the id ``...-N4-S5-v0``."""
+    parsed = {e: gym.envs.registration.parse_env_id(gym_id(e)) for e in env_ids}
+    newest: dict[tuple, int] = {}
+    for ns, name, version in parsed.values():
+        if version is not None:
+            newest[(ns, name)] = max(version, newest.get((ns, name), version))
+    out = {}
+    for e, (ns, name, version) in parsed.items():
+        legacy = version is not None and version < newest[(ns, name)]
+        out[e] = f"{ns}/{name}-legacy-v{version}" if legacy else gym_id(e)
+    return out
 
-    Registering an id again with another address replaces the registration.
+
+def register(env_id: str, address: str | None = None, credentials: Credentials | None = None,
+             gid: str | None = None) -> str:
+    """Registers ``dirpg/<env_id>`` (or ``gid``) with ``DirpgEnv`` as its entry point and ``DirpgVectorEnv`` as its
+    vector entry point; returns the id. ``address``: given, else ``$DIRPG_ADDRESS`` at make time; ``credentials``
+    (a ``dirpg.credentials.Credentials``, whose repr never shows the token): given, else loaded at make time.
+
+    Registering an id again with other arguments replaces the registration.
     """
-    gid = gym_id(env_id)
-    kwargs = {"env_id": env_id} if address is None else {"env_id": env_id, "address": address}
+    gid = gid or gym_id(env_id)
+    kwargs = {"env_id": env_id}
+    if address is not None:
+        kwargs["address"] = address
+    if credentials is not None:
+        kwargs["credentials"] = credentials
     existing = gym.registry.get(gid)
     if existing is not None and existing.kwargs == kwargs:
         return gid
     if existing is not None:
         del gym.registry[gid]
-    gym.register(id=gid, entry_point="dirpg.gym_env:DirpgEnv", kwargs=kwargs, nondeterministic=False,
-                 disable_env_checker=False)
+    gym.register(id=gid, entry_point="dirpg.gym_env:DirpgEnv", vector_entry_point="dirpg.vector_env:DirpgVectorEnv",
+                 kwargs=kwargs, nondeterministic=False, disable_env_checker=False)
     return gid
 
 
-def register_served(address: str, credentials: Credentials | None = None) -> list[str]:
-    """Registers every environment the server at ``address`` lists; returns the Gymnasium ids. (Credentials for
-    ``gymnasium.make`` are its keyword arguments, e.g. ``make(id, ca_file=..., token_file=...)``.)"""
-    return [register(d.env_id, address) for d in list_environments(address, credentials=credentials)]
+def register_all(address: str, credentials: Credentials | None = None, *, token: str | None = None,
+                 token_file: str | None = None, ca_file: str | None = None, cert_file: str | None = None,
+                 key_file: str | None = None) -> list[str]:
+    """Registers every environment the server at ``address`` lists (the Java server's MiniGrid twins included);
+    returns the Gymnasium ids, in the server's order (see ``gym_ids`` for the names).
+
+    Credentials as ``DirpgEnv`` takes them (``credentials``, or ``token`` / ``token_file``, ``ca_file``,
+    ``cert_file``, ``key_file``, unset parts from the environment); given ones are registered with the ids, so
+    ``gymnasium.make(id)`` needs no more than the id.
+    """
+    given = credentials is not None or any(p is not None for p in (token, token_file, ca_file, cert_file, key_file))
+    credentials = credentials or Credentials.load(token, token_file, ca_file, cert_file, key_file)
+    served = [d.env_id for d in list_environments(address, credentials=credentials)]
+    ids = gym_ids(served)
+    return [register(e, address, credentials if given else None, ids[e]) for e in served]
+
+
+#: The former name of ``register_all``.
+register_served = register_all
 
 
 for _env_id in JAVA_NATIVE_ENVS:
