@@ -45,6 +45,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--greedy", description = "Take the most probable action instead of sampling.")
     boolean greedy;
 
+    @picocli.CommandLine.Mixin
+    ProgressOptions progressOptions;
+
     @Option(names = "--max-steps", defaultValue = "10000", description = "Safety limit on an episode's length. Default: ${DEFAULT-VALUE}.")
     int maxSteps;
 
@@ -75,7 +78,11 @@ public final class EvalCommand implements Callable<Integer> {
                 org.dirpg.env.remote.RemoteOptions.defaults().withCredentials(remoteCredentials.toCredentials()))) {
             Policy policy = TrainerFactory.policy(s, environment);
             policy.setParameters(ck.parameters());
-            Evaluation e = Evaluation.run(environment, policy, episodes, seed, greedy, maxSteps);
+            Evaluation e;
+            try (Progress progress = progressOptions.start("eval", episodes, "episodes", true)) {
+                e = Evaluation.run(environment, policy, episodes, seed, greedy, maxSteps, progress);
+                progress.done();
+            }
             System.out.printf("%s on %s after %d updates (%s actions): mean return %.4f +- %.4f (standard error, %d "
                             + "episodes); terminated %.1f%%, mean length %.1f%n",
                     s.algorithm().cliName(), s.envId(), ck.updatesDone(), greedy ? "greedy" : "sampled", e.mean(),

@@ -33,8 +33,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print only a one-line JSON summary at the end.")
     boolean json;
 
-    @Option(names = "--no-progress", description = "No progress bar (terminal) or progress lines on stderr (pipe).")
-    boolean noProgress;
+    @Mixin
+    ProgressOptions progressOptions;
 
     @Override
     public Integer call() throws java.io.IOException {
@@ -51,13 +51,13 @@ public final class TrainCommand implements Callable<Integer> {
                 dirpg.onWarning(message -> System.err.println("warning: " + message));
             }
             RunSummary summary;
-            try (MetricsWriter writer = new MetricsWriter(dir); Progress progress = progress(settings)) {
+            try (MetricsWriter writer = new MetricsWriter(dir);
+                 Progress progress = progressOptions.start("train", settings.updates(), Progress.Basis.UPDATES)) {
                 summary = TrainingRun.run(trainer, settings.updates(), m -> {
                     writer.write(m);
-                    if (progress != null) {
-                        progress.add(m);
-                    }
+                    progress.add(m);
                 });
+                progress.done();
             }
             if (policy != null) {
                 Checkpoint ck = Checkpoint.of(settings, summary.updates(), summary.interactions(), policy.parameters(),
@@ -81,9 +81,5 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private Progress progress(TrainSettings settings) {
-        return noProgress ? null : Progress.start("train", settings.updates(), Progress.Basis.UPDATES);
     }
 }
