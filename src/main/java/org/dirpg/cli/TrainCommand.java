@@ -6,6 +6,7 @@ import org.dirpg.env.Environment;
 import org.dirpg.env.classic.DeepSea;
 import org.dirpg.experiment.PathProbability;
 import org.dirpg.policy.Policy;
+import org.dirpg.tensorboard.MetricsBoard;
 import org.dirpg.train.Checkpoint;
 import org.dirpg.train.MetricsWriter;
 import org.dirpg.train.RunSummary;
@@ -24,7 +25,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     SettingsOptions options;
 
-    @Option(names = "--out", description = "Run directory for metrics.csv and metrics.jsonl. Default: runs/<algo>-<env>-seed<seed>.")
+    @Option(names = "--out", description = "Run directory for metrics.csv, metrics.jsonl and TensorBoard's "
+            + "events.out.tfevents.* (tags train/*, step = update). Default: runs/<algo>-<env>-seed<seed>.")
     Path out;
 
     @picocli.CommandLine.Mixin
@@ -51,10 +53,11 @@ public final class TrainCommand implements Callable<Integer> {
                 dirpg.onWarning(message -> System.err.println("warning: " + message));
             }
             RunSummary summary;
-            try (MetricsWriter writer = new MetricsWriter(dir);
+            try (MetricsWriter writer = new MetricsWriter(dir); MetricsBoard board = MetricsBoard.in(dir, "train");
                  Progress progress = progressOptions.start("train", settings.updates(), Progress.Basis.UPDATES)) {
                 summary = TrainingRun.run(trainer, settings.updates(), m -> {
                     writer.write(m);
+                    board.accept(m);
                     progress.add(m);
                 });
                 progress.done();
