@@ -64,11 +64,9 @@ public final class MetricsBoard implements Consumer<UpdateMetrics>, AutoCloseabl
         events.scalars(m.update(), v);
     }
 
-    /** Other values of the run at {@code step} (held-out evaluations), under the same prefix. */
+    /** Other values of the run at {@code step}, by their full tags (e.g. held-out evaluations as eval/*). */
     public void scalars(long step, Map<String, Double> values) {
-        Map<String, Double> v = new LinkedHashMap<>();
-        values.forEach((k, x) -> v.put(prefix + k, x));
-        events.scalars(step, v);
+        events.scalars(step, values);
     }
 
     @Override

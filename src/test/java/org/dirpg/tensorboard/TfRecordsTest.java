@@ -7,9 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,21 +48,6 @@ class TfRecordsTest {
         assertEquals(0xc78ab0e5, b.getInt());
     }
 
-    static List<Event> read(Path file) throws Exception {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        List<Event> events = new ArrayList<>();
-        while (b.hasRemaining()) {
-            int start = b.position();
-            long length = b.getLong();
-            assertEquals(TfRecords.maskedCrc32c(b.array(), start, 8), b.getInt(), "length CRC of record " + events.size());
-            byte[] data = new byte[(int) length];
-            b.get(data);
-            assertEquals(TfRecords.maskedCrc32c(data, 0, data.length), b.getInt(), "data CRC of record " + events.size());
-            events.add(Event.parseFrom(data));
-        }
-        return events;
-    }
-
     @Test
     void anEventFileStartsWithItsVersionAndHoldsTheFiniteScalars(@TempDir Path dir) throws Exception {
         Path file;
@@ -78,7 +61,7 @@ class TfRecordsTest {
             w.scalars(8, Map.of("train/d_opt", Double.NaN));
         }
         assertTrue(file.getFileName().toString().matches("events\\.out\\.tfevents\\.[0-9]{10}\\..+"), file.toString());
-        List<Event> events = read(file);
+        List<Event> events = EventFiles.read(file);
         assertEquals(2, events.size(), "the version and one summary (step 8 had nothing finite): " + events);
         assertEquals("brain.Event:2", events.get(0).getFileVersion());
         Event e = events.get(1);
