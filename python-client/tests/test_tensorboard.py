@@ -30,13 +30,10 @@ def jar() -> Path:
 
 
 def measured(column: str, text: str) -> float | None:
-    """A metrics.csv cell as a number, or None where the run measured nothing (empty, NaN, or the -1 of a count)."""
-    if text in ("", "NaN"):
-        return None
-    value = float(text)
-    if column in ("candidates", "first_improvement") and value < 0:
-        return None
-    return value
+    """A metrics.csv cell as a number, or None where the run measured nothing: an empty cell, never a sentinel."""
+    assert text != "NaN" and not (column in ("candidates", "first_improvement") and text.startswith("-")), \
+        f"{column}: sentinel {text!r} instead of an empty cell"
+    return None if text == "" else float(text)
 
 
 def csv_rows(run_dir: Path) -> list[dict]:

@@ -46,7 +46,7 @@ public final class ExperimentCommand implements Runnable {
         int runs;
         @Option(names = "--bin", defaultValue = "500", description = "Interactions per averaging bin. Default: ${DEFAULT-VALUE}.")
         int bin;
-        @Option(names = "--lr", defaultValue = "0.2", description = "DirPG Adam learning rate (per-edge logits). Default: ${DEFAULT-VALUE}.")
+        @Option(names = {"--lr", "--learning-rate"}, defaultValue = "0.2", description = "DirPG Adam learning rate (per-edge logits). Default: ${DEFAULT-VALUE}.")
         double lr;
         @Option(names = "--budget", defaultValue = "100", description = "DirPG search budget in interactions (paper: 100). Default: ${DEFAULT-VALUE}.")
         long budget;
@@ -127,7 +127,7 @@ public final class ExperimentCommand implements Runnable {
         int seeds;
         @Option(names = "--episodes", defaultValue = "40000", description = "Episodes per run (paper: 400000). Default: ${DEFAULT-VALUE}.")
         long episodes;
-        @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate (paper: 0.001). Default: ${DEFAULT-VALUE}.")
+        @Option(names = {"--lr", "--learning-rate"}, defaultValue = "0.01", description = "Adam learning rate (paper: 0.001). Default: ${DEFAULT-VALUE}.")
         double lr;
         @Option(names = "--sigma", defaultValue = "10",
                 description = "Std. dev. of the corner reward N(1, sigma^2): the authors' notebook uses 10, the paper's text 1. "

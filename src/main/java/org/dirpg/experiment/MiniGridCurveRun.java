@@ -142,10 +142,7 @@ final class MiniGridCurveRun {
             List<UpdateMetrics> metrics = new ArrayList<>();
             List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
             for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.split(",");
-                metrics.add(new UpdateMetrics(Long.parseLong(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2]),
-                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                        Integer.parseInt(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), Double.parseDouble(f[9])));
+                metrics.add(UpdateMetrics.fromCsv(line));
             }
             List<double[]> evals = new ArrayList<>();
             List<String> evalLines = Files.readAllLines(dir.resolve("eval.csv"));

@@ -166,6 +166,35 @@ class TlsTest {
         }
     }
 
+    /**
+     * mTLS with tokens: the certificate is required at the handshake, so a caller with only a bearer token is
+     * refused (UNAVAILABLE, before any token is read), one with a certificate and a token is served as the token's
+     * name; the start line says so.
+     */
+    @Test
+    void underMutualTlsATokenAloneIsRefusedAndTheStartLineSaysCertificatesAreRequired() throws Exception {
+        DirpgServer server = tcp(new ServerTls(certs.serverCert(), certs.serverKey(), certs.ca())).dataDir(data)
+                .workers(1).tokens(Tokens.parse("carol carol-token-0123456789", "test")).clientCertificates(List.of())
+                .start();
+        ManagedChannel tokenOnly = channel(server.port(), trusting(null));
+        ManagedChannel both = channel(server.port(), trusting("alice"));
+        try {
+            assertEquals(Status.Code.UNAVAILABLE, code(() -> org.dirpg.testing.BearerStubs.as(tokenOnly,
+                    "carol-token-0123456789").listRuns(ListRunsRequest.getDefaultInstance())));
+            Run run = org.dirpg.testing.BearerStubs.as(both, "carol-token-0123456789")
+                    .createRun(CreateRunRequest.newBuilder().setSpec(deepSea(3)).build()).getRun();
+            assertEquals("carol", run.getOwner(), "with a certificate, the token names the caller");
+        } finally {
+            tokenOnly.shutdownNow();
+            both.shutdownNow();
+            server.stop();
+        }
+        String notice = BindPolicy.notice("dirpg server", "0.0.0.0", true, true, true);
+        assertTrue(notice.contains("authentication client certificates required (a caller with only a bearer token "
+                + "is refused at the TLS handshake"), notice);
+        assertTrue(BindPolicy.notice("s", "0.0.0.0", true, true, false).endsWith("authentication client certificates required"));
+    }
+
     @Test
     void theTrainCommandReachesATlsFleetWithATokenFromAFile() throws Exception {
         DirpgServer fleet = tcp(new ServerTls(certs.serverCert(), certs.serverKey(), null)).dataDir(data.resolve("fleet"))
