@@ -195,6 +195,32 @@ class TlsTest {
         assertTrue(BindPolicy.notice("s", "0.0.0.0", true, true, false).endsWith("authentication client certificates required"));
     }
 
+    /** A client with a token but no certificate, calling an mTLS env server, is told at once that it needs one. */
+    @Test
+    void aTokenOnlyClientOfAnMtlsEnvServerIsToldToGiveACertificate() throws Exception {
+        Tokens fleetTokens = Tokens.parse("trainer " + FLEET_TOKEN + "\n", "test");
+        org.dirpg.server.env.EnvironmentServer mtls = org.dirpg.server.env.EnvironmentServer.start(
+                new org.dirpg.server.env.EnvironmentServiceImpl(List.of(new DeepSea()), 1), "127.0.0.1", 0, 1 << 20,
+                new ServerTls(certs.serverCert(), certs.serverKey(), certs.ca()), fleetTokens);
+        EndpointList endpoint = EndpointList.parse("localhost:" + mtls.port());
+        try {
+            long start = System.nanoTime();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RemoteEnvironment.connect(
+                    DeepSea.ID, endpoint, RemoteOptions.defaults().withCredentials(
+                            new RemoteCredentials(certs.ca(), null, null, FLEET_TOKEN))));
+            assertEquals("--remote: the env server at localhost:" + mtls.port() + " requires a client certificate "
+                    + "(mutual TLS), so a bearer token alone is refused at the TLS handshake; give --remote-cert and "
+                    + "--remote-key (a certificate its CA signed)", e.getMessage());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "not retried for the whole budget");
+            try (RemoteEnvironment env = RemoteEnvironment.connect(DeepSea.ID, endpoint, RemoteOptions.defaults()
+                    .withCredentials(new RemoteCredentials(certs.ca(), certs.cert("alice"), certs.key("alice"), FLEET_TOKEN)))) {
+                assertEquals(2, env.spec().numActions(), "with a certificate the same client is served");
+            }
+        } finally {
+            mtls.stop();
+        }
+    }
+
     @Test
     void theTrainCommandReachesATlsFleetWithATokenFromAFile() throws Exception {
         DirpgServer fleet = tcp(new ServerTls(certs.serverCert(), certs.serverKey(), null)).dataDir(data.resolve("fleet"))
