@@ -137,10 +137,15 @@ public final class Progress implements ProgressSink, AutoCloseable {
             long now = System.nanoTime();
             if (now - lastMessageNanos > EXTRA_MESSAGE_NANOS) {
                 lastMessageNanos = now;
-                bar.setExtraMessage(String.join(", ", java.util.stream.Stream.of(interactionsFigure(
-                        String.format(Locale.ROOT, "%,d", interactions)), recentReturn("return ")).filter(s -> !s.isEmpty()).toList()));
+                bar.setExtraMessage(join(interactionsFigure(String.format(Locale.ROOT, "%,d", interactions)),
+                        recentReturn("return ")));
             }
         }
+    }
+
+    /** The non-empty figures, comma-separated. */
+    private static String join(String... figures) {
+        return String.join(", ", java.util.Arrays.stream(figures).filter(f -> !f.isEmpty()).toList());
     }
 
     /** Marks the work as finished: the last line says {@code done}. */
@@ -173,11 +178,10 @@ public final class Progress implements ProgressSink, AutoCloseable {
         String counted = String.format(Locale.ROOT, "%,d/%,d (%.1f%%)", done, total, 100.0 * done / total);
         StringBuilder b = new StringBuilder("progress ").append(name).append(": ").append(unit).append(' ')
                 .append(basis == Basis.UPDATES ? counted : String.format(Locale.ROOT, "%,d", updates));
-        String i = interactionsFigure(basis == Basis.INTERACTIONS ? counted : String.format(Locale.ROOT, "%,d", interactions));
-        for (String figure : new String[] {i, recentReturn("recent mean return ")}) {
-            if (!figure.isEmpty()) {
-                b.append(", ").append(figure);
-            }
+        String figures = join(interactionsFigure(basis == Basis.INTERACTIONS ? counted
+                : String.format(Locale.ROOT, "%,d", interactions)), recentReturn("recent mean return "));
+        if (!figures.isEmpty()) {
+            b.append(", ").append(figures);
         }
         String end = last ? (succeeded ? "done" : "failed")
                 : rate > 0 ? "ETA " + duration(Math.max(0, total - done) / rate) : "";
