@@ -185,7 +185,7 @@ public final class Progress implements ProgressSink, AutoCloseable {
         }
         String end = last ? (succeeded ? "done" : "failed")
                 : rate > 0 ? "ETA " + duration(Math.max(0, total - done) / rate) : "";
-        b.append(String.format(Locale.ROOT, ", %,.0f %s/s, elapsed %s", rate, rateUnit, duration(seconds)));
+        b.append(", ").append(rate(rate)).append(' ').append(rateUnit).append("/s, elapsed ").append(duration(seconds));
         if (!end.isEmpty()) {
             b.append(", ").append(end);
         }
@@ -196,6 +196,11 @@ public final class Progress implements ProgressSink, AutoCloseable {
         if (!closed) {
             out.println(line(false));
         }
+    }
+
+    /** A rate with the digits it needs: 31,000 or 12.5 or 0.46 (slow items, e.g. curves, are not rounded to 0). */
+    static String rate(double perSecond) {
+        return String.format(Locale.ROOT, perSecond >= 100 ? "%,.0f" : perSecond >= 1 ? "%.1f" : "%.2f", perSecond);
     }
 
     static String duration(double seconds) {

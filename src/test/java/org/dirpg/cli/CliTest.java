@@ -95,7 +95,7 @@ class CliTest {
             assertTrue(lines.size() >= 2, err);
             for (String l : lines) {
                 assertTrue(l.matches("progress train: updates [0-9,]+/30,000 \\([0-9.]+%\\), interactions [0-9,]+, "
-                        + "(recent mean return -?[0-9.]+, )?[0-9,]+ updates/s, elapsed [0-9]+ s(, ETA .*|, done)?"), l);
+                        + "(recent mean return -?[0-9.]+, )?[0-9.,]+ updates/s, elapsed [0-9]+ s(, ETA .*|, done)?"), l);
             }
             assertTrue(lines.get(lines.size() - 1).startsWith("progress train: updates 30,000/30,000 (100.0%)"), err);
 

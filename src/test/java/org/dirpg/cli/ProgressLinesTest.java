@@ -30,7 +30,7 @@ class ProgressLinesTest {
         CliRun r = CliRun.of("experiment", "gaussian", "--epsilons=-1,1", "--points", "11", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         String line = last(r);
-        assertTrue(line.matches("progress gaussian: epsilons 2/2 \\(100\\.0%\\), [0-9,]+ epsilons/s, elapsed [0-9]+ s, done"), line);
+        assertTrue(line.matches("progress gaussian: epsilons 2/2 \\(100\\.0%\\), [0-9.,]+ epsilons/s, elapsed [0-9]+ s, done"), line);
         assertTrue(!r.err().contains("n/a") && !r.err().contains("interactions"), "nothing unmeasured: " + r.err());
     }
 
@@ -42,7 +42,7 @@ class ProgressLinesTest {
         assertEquals(0, r.code(), r.err());
         String line = last(r);
         Matcher m = Pattern.compile("progress eval: episodes 200/200 \\(100\\.0%\\), interactions ([0-9,]+), "
-                + "recent mean return (-?[0-9.]+), [0-9,]+ episodes/s, elapsed [0-9]+ s, done").matcher(line);
+                + "recent mean return (-?[0-9.]+), [0-9.,]+ episodes/s, elapsed [0-9]+ s, done").matcher(line);
         assertTrue(m.matches(), line);
         Matcher length = Pattern.compile("mean length ([0-9.]+)").matcher(r.out());
         assertTrue(length.find(), r.out());
@@ -56,7 +56,7 @@ class ProgressLinesTest {
         CliRun r = CliRun.of("bench", "--suite", "core", "--seconds", "0.02");
         assertEquals(0, r.code(), r.err());
         assertEquals(1 + 5, r.out().lines().count(), r.out());
-        assertTrue(last(r).matches("progress bench core: results 5/5 \\(100\\.0%\\), [0-9,]+ results/s, elapsed [0-9]+ s, done"),
+        assertTrue(last(r).matches("progress bench core: results 5/5 \\(100\\.0%\\), [0-9.,]+ results/s, elapsed [0-9]+ s, done"),
                 last(r));
     }
 

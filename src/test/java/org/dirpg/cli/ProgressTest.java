@@ -27,7 +27,7 @@ class ProgressTest {
         assertTrue(lines.size() >= 3, "periodic lines and a final one: " + lines);
         String first = lines.stream().filter(l -> l.contains("updates 250/")).findFirst().orElseThrow();
         assertTrue(first.startsWith("progress job: updates 250/1,000 (25.0%), interactions 5,000, recent mean return -0.5000, "), first);
-        assertTrue(first.matches(".*, [0-9,]+ updates/s, elapsed [0-9]+ s, ETA [0-9]+ s"), first);
+        assertTrue(first.matches(".*, [0-9.,]+ updates/s, elapsed [0-9]+ s, ETA [0-9]+ s"), first);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("progress job: updates 250/1,000 (25.0%), interactions 5,000, ")
                         && !l.contains("return")), "a window without updates shows no recent return: " + lines);
         assertTrue(lines.stream().anyMatch(l -> l.contains("updates 500/1,000") && l.contains("recent mean return 1.5000")), lines.toString());
@@ -95,7 +95,7 @@ class ProgressTest {
             p.done();
         }
         String line = buffer.toString(StandardCharsets.UTF_8).strip();
-        assertTrue(line.matches("progress gaussian: epsilons 6/6 \\(100\\.0%\\), [0-9,]+ epsilons/s, elapsed [0-9]+ s, done"), line);
+        assertTrue(line.matches("progress gaussian: epsilons 6/6 \\(100\\.0%\\), [0-9.,]+ epsilons/s, elapsed [0-9]+ s, done"), line);
     }
 
     /** --no-progress prints nothing, and done() and close() on it are harmless. */
@@ -117,6 +117,13 @@ class ProgressTest {
     void badIntervalNamesTheSetting() {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> Progress.lines("x", 10, Progress.Basis.UPDATES, System.err, 0)).getMessage().startsWith("dirpg.progress.seconds"));
+    }
+
+    @Test
+    void slowRatesKeepTheirDigits() {
+        assertEquals("31,000", Progress.rate(31_000.4));
+        assertEquals("12.5", Progress.rate(12.46));
+        assertEquals("0.46", Progress.rate(6 / 13.0));
     }
 
     @Test
