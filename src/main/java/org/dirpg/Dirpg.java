@@ -91,7 +91,7 @@ public final class Dirpg {
             throw new IllegalArgumentException("checkpoint: holds no policy parameters (a UCB run?)");
         }
         Policy policy = policy(checkpoint.settings(), env);
-        policy.setParameters(checkpoint.parameters());
+        TrainerFactory.restore(checkpoint, policy, env.spec().id());
         return policy;
     }
 

@@ -21,6 +21,9 @@ import org.dirpg.train.DirPGTrainer;
  * the same work, over a fixed wall-clock window.
  */
 public final class CoreBench {
+    /** The result lines {@link #run} prints. */
+    public static final int LINES = 5;
+
     private CoreBench() {
     }
 

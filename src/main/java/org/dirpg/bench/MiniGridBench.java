@@ -25,6 +25,11 @@ public final class MiniGridBench {
     private MiniGridBench() {
     }
 
+    /** The result lines {@link #run} prints (one more with the Python step rate, for the ratio). */
+    public static int lines(double pythonSteps) {
+        return 3 + Dl4jBench.LINES + 2 + TwinBench.LINES + (pythonSteps > 0 ? 1 : 0);
+    }
+
     public static void run(List<String> endpoints, String envId, double seconds, int k, double pythonSteps,
                            PrintStream out) {
         Duration d = Duration.ofMillis((long) (seconds * 1000));

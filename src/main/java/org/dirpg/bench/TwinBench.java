@@ -23,6 +23,9 @@ import org.dirpg.train.DirPGTrainer;
 public final class TwinBench {
     static final Map<String, String> PAPER = Map.of("paperReward", "true", "actions", "0,1,2,5");
 
+    /** The result lines {@link #run} prints. */
+    public static final int LINES = 5;
+
     private TwinBench() {
     }
 

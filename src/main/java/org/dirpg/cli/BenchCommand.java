@@ -29,6 +29,21 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--in-flight", defaultValue = "4", description = "K for the in-flight figures. Default: ${DEFAULT-VALUE}.")
     int inFlight;
 
+    @picocli.CommandLine.Mixin
+    ProgressOptions progressOptions;
+
+    /** The result lines each suite prints (its progress total). */
+    private int results() {
+        return switch (suite) {
+            case "core" -> CoreBench.LINES;
+            case "dl4j" -> Dl4jBench.LINES;
+            case "twin" -> org.dirpg.bench.TwinBench.LINES;
+            case "minigrid" -> org.dirpg.bench.MiniGridBench.lines(pythonSteps);
+            case "all" -> CoreBench.LINES + Dl4jBench.LINES;
+            default -> throw new IllegalArgumentException("--suite: unknown '" + suite + "'; expected core, dl4j, twin, minigrid or all");
+        };
+    }
+
     @Override
     public Integer call() {
         if (!(seconds > 0)) {
@@ -36,29 +51,38 @@ public final class BenchCommand implements Callable<Integer> {
         }
         System.out.printf("machine: %d cores, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("os.arch"));
+        try (Progress progress = progressOptions.start("bench " + suite, results(), "results", false)) {
+            run(new java.io.PrintStream(new LineCountingStream(System.out, progress), true,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            progress.done();
+        }
+        return 0;
+    }
+
+    /** Runs the suite, printing its result lines on {@code out}. */
+    private void run(java.io.PrintStream out) {
         switch (suite) {
             case "core":
-                CoreBench.run(seconds, System.out);
+                CoreBench.run(seconds, out);
                 break;
             case "dl4j":
-                Dl4jBench.run(1, System.out);
+                Dl4jBench.run(1, out);
                 break;
             case "minigrid":
                 if (remote.isEmpty()) {
                     throw new IllegalArgumentException("--suite minigrid needs --remote host:port of a MiniGrid env server");
                 }
-                org.dirpg.bench.MiniGridBench.run(remote, env, seconds, inFlight, pythonSteps, System.out);
+                org.dirpg.bench.MiniGridBench.run(remote, env, seconds, inFlight, pythonSteps, out);
                 break;
             case "twin":
-                org.dirpg.bench.TwinBench.run(seconds, System.out);
+                org.dirpg.bench.TwinBench.run(seconds, out);
                 break;
             case "all":
-                CoreBench.run(seconds, System.out);
-                Dl4jBench.run(1, System.out);
+                CoreBench.run(seconds, out);
+                Dl4jBench.run(1, out);
                 break;
             default:
-                throw new IllegalArgumentException("--suite: unknown '" + suite + "'; expected core, dl4j, twin, minigrid or all");
+                throw new IllegalStateException("unreachable: results() rejects suite " + suite);
         }
-        return 0;
     }
 }

@@ -36,14 +36,22 @@ public final class EvalCommand implements Callable<Integer> {
             + "trained on a Java MiniGrid twin is evaluated on the MiniGrid id the twin reproduces.")
     List<String> remote = new ArrayList<>();
 
-    @Option(names = "--env", description = "Environment id, replacing the checkpoint's.")
+    @Option(names = "--env", description = "Environment id, replacing the checkpoint's. For a checkpoint trained on "
+            + "env servers, also give --remote (evaluate there) or --native (evaluate in process).")
     String env;
+
+    @Option(names = "--native", description = "Evaluate on the native environment of the id (--env, or the "
+            + "checkpoint's), in process, even if the checkpoint was trained on env servers.")
+    boolean nativeEnv;
 
     @picocli.CommandLine.Mixin
     RemoteCredentialOptions remoteCredentials;
 
     @Option(names = "--greedy", description = "Take the most probable action instead of sampling.")
     boolean greedy;
+
+    @picocli.CommandLine.Mixin
+    ProgressOptions progressOptions;
 
     @Option(names = "--max-steps", defaultValue = "10000", description = "Safety limit on an episode's length. Default: ${DEFAULT-VALUE}.")
     int maxSteps;
@@ -61,11 +69,21 @@ public final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint: " + checkpoint + " holds no policy parameters (a UCB run?)");
         }
         TrainSettings s = ck.settings();
+        if (nativeEnv && !remote.isEmpty()) {
+            throw new IllegalArgumentException("--native and --remote exclude each other: evaluate in process or on env servers");
+        }
+        if (env != null && !s.remoteEndpoints().isEmpty() && remote.isEmpty() && !nativeEnv) {
+            throw new IllegalArgumentException("--env " + env + ": the checkpoint was trained on " + s.envId() + " at "
+                    + String.join(",", s.remoteEndpoints()) + "; add --native to evaluate " + env + " in process, or "
+                    + "--remote host:port for the env servers that serve it");
+        }
         String envId = env != null ? env : !remote.isEmpty() && s.envId().startsWith(MultiRoomEnvironment.PREFIX)
                 ? ((MultiRoomEnvironment) Environments.make(s.envId(), s.envOptions())).minigridId() : s.envId();
         TrainSettings.Builder b = s.toBuilder().envId(envId);
         if (!remote.isEmpty()) {
             b.remoteEndpoints(remote);
+        } else if (nativeEnv) {
+            b.remoteEndpoints(java.util.List.of());
         }
         if (!envId.equals(s.envId())) {
             b.envOptions(envId.startsWith(MultiRoomEnvironment.PREFIX) ? s.envOptions() : java.util.Map.of());
@@ -74,8 +92,12 @@ public final class EvalCommand implements Callable<Integer> {
         try (Environment environment = TrainerFactory.environment(s,
                 org.dirpg.env.remote.RemoteOptions.defaults().withCredentials(remoteCredentials.toCredentials()))) {
             Policy policy = TrainerFactory.policy(s, environment);
-            policy.setParameters(ck.parameters());
-            Evaluation e = Evaluation.run(environment, policy, episodes, seed, greedy, maxSteps);
+            TrainerFactory.restore(ck, policy, s.envId());
+            Evaluation e;
+            try (Progress progress = progressOptions.start("eval", episodes, "episodes", true)) {
+                e = Evaluation.run(environment, policy, episodes, seed, greedy, maxSteps, progress);
+                progress.done();
+            }
             System.out.printf("%s on %s after %d updates (%s actions): mean return %.4f +- %.4f (standard error, %d "
                             + "episodes); terminated %.1f%%, mean length %.1f%n",
                     s.algorithm().cliName(), s.envId(), ck.updatesDone(), greedy ? "greedy" : "sampled", e.mean(),

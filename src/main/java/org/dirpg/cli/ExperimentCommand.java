@@ -31,6 +31,8 @@ public final class ExperimentCommand implements Runnable {
     @Command(name = "bandit", mixinStandardHelpOptions = true,
             description = "Fig. 2a/2b: DirPG vs UCB (semi- and full-bandit feedback) on the spanning-tree bandit; --sweep for a grid.")
     static final class Bandit implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ProgressOptions progressOptions;
         @Option(names = "--nodes", defaultValue = "6", description = "Graph nodes n of the complete graph K_n, 3-11. Default: ${DEFAULT-VALUE}.")
         int nodes;
         @Option(names = "--epsilon", defaultValue = "1", description = "DirPG's eps (eq. 6). Default: ${DEFAULT-VALUE}.")
@@ -44,7 +46,7 @@ public final class ExperimentCommand implements Runnable {
         int runs;
         @Option(names = "--bin", defaultValue = "500", description = "Interactions per averaging bin. Default: ${DEFAULT-VALUE}.")
         int bin;
-        @Option(names = "--lr", defaultValue = "0.2", description = "DirPG Adam learning rate (per-edge logits). Default: ${DEFAULT-VALUE}.")
+        @Option(names = {"--lr", "--learning-rate"}, defaultValue = "0.2", description = "DirPG Adam learning rate (per-edge logits). Default: ${DEFAULT-VALUE}.")
         double lr;
         @Option(names = "--budget", defaultValue = "100", description = "DirPG search budget in interactions (paper: 100). Default: ${DEFAULT-VALUE}.")
         long budget;
@@ -78,17 +80,19 @@ public final class ExperimentCommand implements Runnable {
                         + join(sweepEpsilons) + " --mu " + mu + " --lr " + lr + " --budget " + budget + " --interactions "
                         + interactions + " --runs " + runs + " --bin " + bin;
                 List<BanditSweep.Row> rows;
-                try (Progress progress = Progress.start("bandit sweep", BanditSweep.totalInteractions(s, sweepNodes, sweepEpsilons),
+                try (Progress progress = progressOptions.start("bandit sweep", BanditSweep.totalInteractions(s, sweepNodes, sweepEpsilons),
                         Progress.Basis.INTERACTIONS)) {
                     rows = BanditSweep.run(s, sweepNodes, sweepEpsilons, threads, out, progress, command);
+                    progress.done();
                 }
                 System.out.print(BanditSweep.markdown(s, rows, command));
                 System.out.println("wrote " + out.resolve("bandit_sweep.md") + ", bandit_sweep.csv and K<n>-eps<eps>/ per setting");
                 return 0;
             }
             BanditExperiment.Result r;
-            try (Progress progress = Progress.start("bandit", BanditExperiment.totalInteractions(s), Progress.Basis.INTERACTIONS)) {
+            try (Progress progress = progressOptions.start("bandit", BanditExperiment.totalInteractions(s), Progress.Basis.INTERACTIONS)) {
                 r = BanditExperiment.run(s, threads, out, progress);
+                progress.done();
             }
             BanditSweep.Row row = BanditSweep.row(r);
             System.out.println(s.describe());
@@ -114,6 +118,8 @@ public final class ExperimentCommand implements Runnable {
     @Command(name = "deepsea", mixinStandardHelpOptions = true,
             description = "Fig. 2c: DeepSea risk sweep over eps (exhaustive search, tabular softmax).")
     static final class DeepSeaSweep implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ProgressOptions progressOptions;
         @Option(names = "--epsilons", split = ",", description = "Comma-separated eps grid. Default: the paper's +-{4.0 ... 0.13}.")
         double[] epsilons = {-4.0, -2.72, -1.85, -1.26, -0.86, -0.59, -0.40, -0.27, -0.18, -0.13,
             0.13, 0.18, 0.27, 0.40, 0.59, 0.86, 1.26, 1.85, 2.72, 4.0};
@@ -121,7 +127,7 @@ public final class ExperimentCommand implements Runnable {
         int seeds;
         @Option(names = "--episodes", defaultValue = "40000", description = "Episodes per run (paper: 400000). Default: ${DEFAULT-VALUE}.")
         long episodes;
-        @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate (paper: 0.001). Default: ${DEFAULT-VALUE}.")
+        @Option(names = {"--lr", "--learning-rate"}, defaultValue = "0.01", description = "Adam learning rate (paper: 0.001). Default: ${DEFAULT-VALUE}.")
         double lr;
         @Option(names = "--sigma", defaultValue = "10",
                 description = "Std. dev. of the corner reward N(1, sigma^2): the authors' notebook uses 10, the paper's text 1. "
@@ -149,8 +155,9 @@ public final class ExperimentCommand implements Runnable {
                 DeepSeaReport.write(points, out);
             } else {
                 DeepSeaExperiment.Settings s = new DeepSeaExperiment.Settings(epsilons, seeds, episodes, lr, sigma, threads);
-                try (Progress progress = Progress.start("deepsea", s.totalUpdates(), Progress.Basis.UPDATES)) {
+                try (Progress progress = progressOptions.start("deepsea", s.totalUpdates(), Progress.Basis.UPDATES)) {
                     points = DeepSeaExperiment.run(s, out, progress);
+                    progress.done();
                 }
             }
             System.out.print(DeepSeaReport.markdown(points, DeepSeaReport.summarise(points)));
@@ -161,6 +168,8 @@ public final class ExperimentCommand implements Runnable {
 
     @Command(name = "gaussian", mixinStandardHelpOptions = true, description = "Fig. 2d: quadrature of l(p, eps) for the Gaussian choice.")
     static final class Gaussian implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ProgressOptions progressOptions;
         @Option(names = "--epsilons", split = ",", description = "Comma-separated eps values. Default: -2,-1,-0.5,0.5,1,2.")
         double[] epsilons = {-2, -1, -0.5, 0.5, 1, 2};
         @Option(names = "--points", defaultValue = "101", description = "Grid points for p. Default: ${DEFAULT-VALUE}.")
@@ -171,9 +180,9 @@ public final class ExperimentCommand implements Runnable {
         @Override
         public Integer call() {
             List<GaussianChoiceExperiment.Maximum> maxima;
-            try (Progress progress = Progress.start("gaussian", epsilons.length, Progress.Basis.UPDATES)) {
-                maxima = GaussianChoiceExperiment.run(epsilons, points, out);
-                progress.add(epsilons.length, 0, Double.NaN);
+            try (Progress progress = progressOptions.start("gaussian", epsilons.length, "epsilons", false)) {
+                maxima = GaussianChoiceExperiment.run(epsilons, points, out, progress);
+                progress.done();
             }
             for (GaussianChoiceExperiment.Maximum m : maxima) {
                 System.out.println(m.describe());
@@ -188,6 +197,8 @@ public final class ExperimentCommand implements Runnable {
                     + "held-out evaluations, a frozen-policy search. On the Java MiniGrid twin, or on --remote Python "
                     + "servers (started with --paper-reward --actions 0,1,2,5). Finished curves are kept and not rerun.")
     static final class MiniGrid implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ProgressOptions progressOptions;
         @Option(names = "--scale", defaultValue = "quick", description = "quick (a few minutes) or paper (3,000 maps x "
                 + "3,000 interactions per curve, 3 seeds, every alpha). Default: ${DEFAULT-VALUE}.")
         String scale;
@@ -222,9 +233,10 @@ public final class ExperimentCommand implements Runnable {
             }
             long start = System.nanoTime();
             MiniGridExperiment.Outcome o;
-            try (Progress progress = Progress.start("minigrid", Math.max(1, MiniGridExperiment.totalMaps(setup, curves)),
+            try (Progress progress = progressOptions.start("minigrid", Math.max(1, MiniGridExperiment.totalMaps(setup, curves)),
                     Progress.Basis.UPDATES)) {
                 o = MiniGridExperiment.run(setup, curves, t, out, progress, System.err::println);
+                progress.done();
             }
             System.out.print(o.summary());
             System.out.printf("%nwrote %s: summary.md, minigrid_{training,eval,frozen}.csv, fig3a/3b/3c PNGs (%.0f s)%n",
@@ -237,6 +249,8 @@ public final class ExperimentCommand implements Runnable {
             description = "Beyond the paper: DirPG (Gumbel and A*), REINFORCE, CEM and SB3's PPO on 9 Gymnasium "
                     + "environments from 4 families, served by the Python env server (CSV + PNG + summary.md).")
     static final class Suite implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        ProgressOptions progressOptions;
         @Option(names = "--scale", defaultValue = "quick", description = "quick (a few minutes: 1/40 of each budget, 2 "
                 + "seeds, 5 held-out episodes) or full (each env's budget, 3 seeds, 50 episodes). Default: ${DEFAULT-VALUE}.")
         String scale;
@@ -279,10 +293,11 @@ public final class ExperimentCommand implements Runnable {
             Path ppo = noPpo ? null : (ppoPython != null ? ppoPython : python).toAbsolutePath();
             long start = System.nanoTime();
             SuiteExperiment.Outcome o;
-            try (Progress progress = Progress.start("suite", Math.max(1, SuiteExperiment.totalInteractions(setup)),
+            try (Progress progress = progressOptions.start("suite", Math.max(1, SuiteExperiment.totalInteractions(setup)),
                     Progress.Basis.INTERACTIONS)) {
                 o = SuiteExperiment.run(setup, new SuiteExperiment.Python(python.toAbsolutePath(),
                         clientDir.toAbsolutePath(), ppo), threads, out, progress, System.err::println);
+                progress.done();
             }
             System.out.print(o.summary());
             System.out.printf("%nwrote %s: summary.md, suite.csv, suite.png, runs/ (%.0f s)%n", out,

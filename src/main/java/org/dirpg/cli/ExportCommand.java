@@ -73,7 +73,7 @@ public final class ExportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--checkpoint: its policy is " + TrainerFactory.describe(policy)
                         + "; only network policies (auto, mlp, cnn, multi, conv) export to DL4J");
             }
-            net.setParameters(ck.parameters());
+            TrainerFactory.restore(ck, net, s.envId());
             NetGraphs.export(net.spec(), net.parameters(), out);
             System.out.println(net.describe());
             System.out.println("wrote " + out + " (DL4J ComputationGraph; inputs: "

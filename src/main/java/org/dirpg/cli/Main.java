@@ -16,12 +16,20 @@ import picocli.CommandLine.ScopeType;
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+    /** slf4j-simple's system property for the level of loggers not named in simplelogger.properties. */
+    static final String DEFAULT_LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
     public static void main(String[] args) {
+        // First thing: slf4j-simple reads its levels once, when the first logger is created.
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+            System.setProperty(DEFAULT_LOG_LEVEL, "info");
+        }
         System.exit(run(args));
     }
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
-            description = "On failure, also print the stack trace (by default a failure is one line).")
+            description = "Also print the libraries' INFO logs (ND4J, DL4J; WARN and above otherwise) and, on "
+                    + "failure, the stack trace (by default a failure is one line).")
     boolean verbose;
 
     /** Runs the command line and returns its exit code: 0 success, 2 bad usage or input, 1 failure. */

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /** The options every training command shares; {@link #settings()} validates them into a {@link TrainSettings}. */
 public final class SettingsOptions {
-    @Option(names = "--env", description = "Environment id (native, or served remotely with --remote). Default: ${DEFAULT-VALUE}.",
-            defaultValue = "DeepSea-v0")
+    @Option(names = "--env", description = "Environment id: native (${COMPLETION-CANDIDATES}), or served remotely "
+            + "with --remote. Default: ${DEFAULT-VALUE}.", defaultValue = "DeepSea-v0", completionCandidates = NativeIds.class)
     String env;
 
     @Option(names = {"-o", "--env-option"}, description = "Environment option name=value (repeatable).")
@@ -50,7 +50,8 @@ public final class SettingsOptions {
             defaultValue = "20000")
     long updates;
 
-    @Option(names = "--lr", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.", defaultValue = "0.001")
+    @Option(names = {"--lr", "--learning-rate"}, description = "Adam learning rate (learning_rate in the protocol "
+            + "and in Python). Default: ${DEFAULT-VALUE}.", defaultValue = "0.001")
     double learningRate;
 
     @Option(names = "--seed", description = "The run's seed. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
@@ -103,6 +104,14 @@ public final class SettingsOptions {
             + "ends episodes of an environment that declares no limit (e.g. CliffWalking-v1). Default: ${DEFAULT-VALUE}.",
             defaultValue = "10000")
     int maxSteps;
+
+    /** The native environment ids, for {@code --env}'s help. */
+    static final class NativeIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return org.dirpg.env.classic.Environments.nativeIds().iterator();
+        }
+    }
 
     /** The validated settings; bad values throw IllegalArgumentException naming the option. */
     public TrainSettings settings() {

@@ -6,6 +6,7 @@ import org.dirpg.env.Environment;
 import org.dirpg.env.classic.DeepSea;
 import org.dirpg.experiment.PathProbability;
 import org.dirpg.policy.Policy;
+import org.dirpg.tensorboard.MetricsBoard;
 import org.dirpg.train.Checkpoint;
 import org.dirpg.train.MetricsWriter;
 import org.dirpg.train.RunSummary;
@@ -24,7 +25,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     SettingsOptions options;
 
-    @Option(names = "--out", description = "Run directory for metrics.csv and metrics.jsonl. Default: runs/<algo>-<env>-seed<seed>.")
+    @Option(names = "--out", description = "Run directory for metrics.csv, metrics.jsonl and TensorBoard's "
+            + "events.out.tfevents.* (tags train/*, step = update). Default: runs/<algo>-<env>-seed<seed>.")
     Path out;
 
     @picocli.CommandLine.Mixin
@@ -33,8 +35,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print only a one-line JSON summary at the end.")
     boolean json;
 
-    @Option(names = "--no-progress", description = "No progress bar (terminal) or progress lines on stderr (pipe).")
-    boolean noProgress;
+    @Mixin
+    ProgressOptions progressOptions;
 
     @Override
     public Integer call() throws java.io.IOException {
@@ -51,13 +53,14 @@ public final class TrainCommand implements Callable<Integer> {
                 dirpg.onWarning(message -> System.err.println("warning: " + message));
             }
             RunSummary summary;
-            try (MetricsWriter writer = new MetricsWriter(dir); Progress progress = progress(settings)) {
+            try (MetricsWriter writer = new MetricsWriter(dir); MetricsBoard board = MetricsBoard.in(dir, "train");
+                 Progress progress = progressOptions.start("train", settings.updates(), Progress.Basis.UPDATES)) {
                 summary = TrainingRun.run(trainer, settings.updates(), m -> {
                     writer.write(m);
-                    if (progress != null) {
-                        progress.add(m);
-                    }
+                    board.accept(m);
+                    progress.add(m);
                 });
+                progress.done();
             }
             if (policy != null) {
                 Checkpoint ck = Checkpoint.of(settings, summary.updates(), summary.interactions(), policy,
@@ -81,9 +84,5 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private Progress progress(TrainSettings settings) {
-        return noProgress ? null : Progress.start("train", settings.updates(), Progress.Basis.UPDATES);
     }
 }

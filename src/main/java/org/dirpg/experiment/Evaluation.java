@@ -25,13 +25,24 @@ public record Evaluation(int episodes, double mean, double stdError, double term
 
     /** Evaluates {@code policy} on {@code episodes} episodes whose seeds come from {@code seed}. */
     public static Evaluation run(Environment env, Policy policy, int episodes, long seed, boolean greedy, int maxSteps) {
+        return run(env, policy, episodes, seed, greedy, maxSteps, org.dirpg.train.ProgressSink.NONE);
+    }
+
+    /**
+     * As {@link #run(Environment, Policy, int, long, boolean, int)}, reporting each episode to {@code progress} as
+     * one item with its steps as interactions and its return.
+     */
+    public static Evaluation run(Environment env, Policy policy, int episodes, long seed, boolean greedy, int maxSteps,
+                                 org.dirpg.train.ProgressSink progress) {
         if (episodes < 2) {
             throw new IllegalArgumentException("episodes must be at least 2, got " + episodes);
         }
         SplittableRandom rng = new SplittableRandom(seed);
         Tally tally = new Tally();
         for (int e = 0; e < episodes; e++) {
-            tally.episode(env, policy, rng.nextLong(), greedy, maxSteps, rng);
+            long before = tally.steps;
+            double ret = tally.episode(env, policy, rng.nextLong(), greedy, maxSteps, rng);
+            progress.add(1, tally.steps - before, ret);
         }
         return tally.result(episodes);
     }
@@ -110,7 +121,8 @@ public record Evaluation(int episodes, double mean, double stdError, double term
         private long steps;
         private double[] logp;
 
-        void episode(Environment env, Policy policy, long resetSeed, boolean greedy, int maxSteps, SplittableRandom rng) {
+        /** Plays one episode into the sums; returns its return. */
+        double episode(Environment env, Policy policy, long resetSeed, boolean greedy, int maxSteps, SplittableRandom rng) {
             if (logp == null) {
                 logp = new double[env.spec().numActions()];
             }
@@ -131,6 +143,7 @@ public record Evaluation(int episodes, double mean, double stdError, double term
             }
             sum += ret;
             sq += ret * ret;
+            return ret;
         }
 
         Evaluation result(int episodes) {

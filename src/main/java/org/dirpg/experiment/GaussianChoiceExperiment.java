@@ -57,6 +57,11 @@ public final class GaussianChoiceExperiment {
 
     /** One curve per eps over p in [0, 1]; returns the maximum of each curve in eps order. */
     public static List<Maximum> run(double[] epsilons, int points, Path outDir) {
+        return run(epsilons, points, outDir, org.dirpg.train.ProgressSink.NONE);
+    }
+
+    /** As {@link #run(double[], int, Path)}, reporting each finished curve to {@code progress} (no interactions, no return). */
+    public static List<Maximum> run(double[] epsilons, int points, Path outDir, org.dirpg.train.ProgressSink progress) {
         if (points < 2) {
             throw new IllegalArgumentException("points: must be at least 2, got " + points);
         }
@@ -73,6 +78,7 @@ public final class GaussianChoiceExperiment {
             }
             out.add(maximum(eps, p, l));
             plot.series("eps = " + eps, p, l);
+            progress.add(1, 0, Double.NaN);
         }
         Csv.write(outDir.resolve("gaussian_choice.csv"), "epsilon,p,l", rows);
         plot.save(outDir.resolve("gaussian_choice.png"));

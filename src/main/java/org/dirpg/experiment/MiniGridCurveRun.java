@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.dirpg.env.Environment;
 import org.dirpg.policy.Policy;
 import org.dirpg.train.Checkpoint;
+import org.dirpg.tensorboard.MetricsBoard;
 import org.dirpg.train.ProgressSink;
 import org.dirpg.train.Trainer;
 import org.dirpg.train.TrainSettings;
@@ -57,14 +58,16 @@ final class MiniGridCurveRun {
         List<UpdateMetrics> metrics = new ArrayList<>();
         List<double[]> evals = new ArrayList<>();
         boolean frozen = freeze == null;
-        try (Environment env = TrainerFactory.environment(s)) {
+        try (Environment env = TrainerFactory.environment(s); MetricsBoard board = MetricsBoard.in(dir, "train")) {
             Policy policy = TrainerFactory.policy(s, env);
             Trainer trainer = TrainerFactory.trainer(s, env, policy);
             try {
                 evals.add(evaluate(env, policy, setup, 0, 0));
+                board.scalars(0, heldOut(evals.get(0)));
                 for (int map = 1; map <= setup.maps(); map++) {
                     UpdateMetrics m = trainer.update();
                     metrics.add(m);
+                    board.accept(m);
                     sink.add(m);
                     if (!frozen && m.interactions() >= setup.frozenAt()) {
                         freeze.accept(policy.parameters());
@@ -73,6 +76,7 @@ final class MiniGridCurveRun {
                     if (map % setup.evalEvery() == 0 || map == setup.maps()) {
                         double[] e = evaluate(env, policy, setup, map, m.interactions());
                         evals.add(e);
+                        board.scalars(map, heldOut(e));
                         progress.accept(String.format("%s seed %d: map %d/%d, %,d interactions, held-out return %.1f "
                                 + "(sampled), %.1f (greedy)", curve.name(), seed, map, setup.maps(), m.interactions(),
                                 e[2], e[5]));
@@ -93,6 +97,12 @@ final class MiniGridCurveRun {
             throw new IllegalStateException(e);
         }
         return new Result(curve.name(), seed, metrics, evals);
+    }
+
+    /** A row of {@link #EVAL_HEADER} as TensorBoard scalars eval/*, at step = the updates (maps) done before it. */
+    private static java.util.Map<String, Double> heldOut(double[] e) {
+        return java.util.Map.of("eval/sampled_return", e[2], "eval/sampled_goal", e[4], "eval/greedy_return", e[5],
+                "eval/greedy_goal", e[7]);
     }
 
     private static double[] evaluate(Environment env, Policy policy, MiniGridSetup setup, int map, long interactions) {
@@ -132,10 +142,7 @@ final class MiniGridCurveRun {
             List<UpdateMetrics> metrics = new ArrayList<>();
             List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
             for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.split(",");
-                metrics.add(new UpdateMetrics(Long.parseLong(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2]),
-                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
-                        Integer.parseInt(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), Double.parseDouble(f[9])));
+                metrics.add(UpdateMetrics.fromCsv(line));
             }
             List<double[]> evals = new ArrayList<>();
             List<String> evalLines = Files.readAllLines(dir.resolve("eval.csv"));

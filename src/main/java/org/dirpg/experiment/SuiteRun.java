@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.dirpg.env.Environment;
 import org.dirpg.policy.Policy;
+import org.dirpg.tensorboard.MetricsBoard;
 import org.dirpg.train.ProgressSink;
 import org.dirpg.train.Trainer;
 import org.dirpg.train.TrainSettings;
@@ -75,7 +76,7 @@ final class SuiteRun {
         long[] evalSeeds = setup.evalSeeds();
         List<UpdateMetrics> metrics = new ArrayList<>();
         List<double[]> evals = new ArrayList<>();
-        try (Environment e = TrainerFactory.environment(s)) {
+        try (Environment e = TrainerFactory.environment(s); MetricsBoard board = MetricsBoard.in(dir, "train")) {
             Policy policy = TrainerFactory.policy(s, e);
             Trainer trainer = TrainerFactory.trainer(s, e, policy);
             try {
@@ -85,6 +86,7 @@ final class SuiteRun {
                 while (next < SuiteSetup.CHECKPOINTS.length) {
                     UpdateMetrics m = trainer.update();
                     metrics.add(m);
+                    board.accept(m);
                     sink.add(1, m.interactions() - spent, m.updateReturn());
                     spent = m.interactions();
                     while (next < SuiteSetup.CHECKPOINTS.length && spent >= SuiteSetup.CHECKPOINTS[next] * budget) {

@@ -97,6 +97,26 @@ public final class TrainerFactory {
         }
     }
 
+    /**
+     * Sets the theta of {@code checkpoint} into {@code policy}, built for environment {@code envId} here; when the
+     * sizes differ (another environment, other options or another architecture), fails with one line naming the
+     * checkpoint's environment and policy settings and the policy built here.
+     */
+    public static void restore(Checkpoint checkpoint, Policy policy, String envId) {
+        double[] theta = checkpoint.parameters();
+        if (theta.length != policy.numParameters()) {
+            TrainSettings s = checkpoint.settings();
+            String options = s.envOptions().isEmpty() ? "" : " " + s.envOptions();
+            String arch = "--policy " + s.policy() + (s.net() != null ? " --net " + s.net() : "")
+                    + (s.cnn() != null ? " --cnn " + s.cnn() : "");
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "checkpoint: trained on %s%s with "
+                    + "%s (%,d parameters), but on %s here the policy is %s; evaluate it on the environment and options it "
+                    + "was trained on", s.envId(), options, arch, theta.length, envId,
+                    describe(policy).replaceFirst("^policy: ", "")));
+        }
+        policy.setParameters(theta);
+    }
+
     /** The line that says what {@code policy} is, for the start of a run. */
     public static String describe(Policy policy) {
         if (policy instanceof NetPolicy net) {

@@ -1,7 +1,8 @@
 package org.dirpg.train;
 
 /**
- * What one update of a trainer measured. Fields a trainer does not have are NaN (or -1 for counts).
+ * What one update of a trainer measured. Fields a trainer does not have are NaN (or -1 for counts) here, and absent
+ * in the files: an empty cell in {@code metrics.csv}, {@code null} in {@code metrics.jsonl}, never a sentinel.
  *
  * @param update            the update's index, from 0
  * @param interactions      cumulative environment interactions after this update
@@ -23,17 +24,47 @@ public record UpdateMetrics(long update, long interactions, double updateReturn,
     public static final String CSV_HEADER =
             "update,interactions,return,dir_return,d_opt,d_dir,candidates,search_interactions,first_improvement,gradient_norm";
 
+    /** One CSV row; absent values are empty cells. */
     public String toCsv() {
-        return update + "," + interactions + "," + updateReturn + "," + dirReturn + "," + dOpt + "," + dDir + ","
-                + candidates + "," + searchInteractions + "," + firstImprovement + "," + gradientNorm;
+        return update + "," + interactions + "," + cell(updateReturn) + "," + cell(dirReturn) + "," + cell(dOpt) + ","
+                + cell(dDir) + "," + count(candidates) + "," + searchInteractions + "," + count(firstImprovement) + ","
+                + cell(gradientNorm);
+    }
+
+    /** Reads a row of {@link #toCsv()} back (empty cells are the absent NaN or -1). */
+    public static UpdateMetrics fromCsv(String row) {
+        String[] f = row.split(",", -1);
+        if (f.length != 10) {
+            throw new IllegalArgumentException("metrics row: expected 10 cells (" + CSV_HEADER + "), got " + f.length
+                    + ": " + row);
+        }
+        return new UpdateMetrics(Long.parseLong(f[0]), Long.parseLong(f[1]), real(f[2]), real(f[3]), real(f[4]),
+                real(f[5]), (int) whole(f[6]), Long.parseLong(f[7]), whole(f[8]), real(f[9]));
+    }
+
+    private static String cell(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "";
+    }
+
+    private static String count(long v) {
+        return v >= 0 ? Long.toString(v) : "";
+    }
+
+    private static double real(String cell) {
+        return cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
+    }
+
+    private static long whole(String cell) {
+        return cell.isEmpty() ? -1 : Long.parseLong(cell);
     }
 
     /** One JSON object on one line. */
     public String toJson() {
         return "{\"update\":" + update + ",\"interactions\":" + interactions + ",\"return\":" + num(updateReturn)
                 + ",\"dir_return\":" + num(dirReturn) + ",\"d_opt\":" + num(dOpt) + ",\"d_dir\":" + num(dDir)
-                + ",\"candidates\":" + candidates + ",\"search_interactions\":" + searchInteractions
-                + ",\"first_improvement\":" + firstImprovement + ",\"gradient_norm\":" + num(gradientNorm) + "}";
+                + ",\"candidates\":" + (candidates >= 0 ? candidates : "null") + ",\"search_interactions\":"
+                + searchInteractions + ",\"first_improvement\":" + (firstImprovement >= 0 ? firstImprovement : "null")
+                + ",\"gradient_norm\":" + num(gradientNorm) + "}";
     }
 
     private static String num(double v) {

@@ -54,6 +54,22 @@ class MiniGridExperimentTest {
         assertTrue(first.summary().contains("at equal interactions"), first.summary());
     }
 
+    /** Each curve writes TensorBoard events in its directory: train/* per map and eval/* at each held-out evaluation. */
+    @Test
+    void eachCurveWritesItsTensorBoardEvents(@TempDir Path out) throws Exception {
+        run(out);
+        for (String curve : CURVES) {
+            Path dir = out.resolve("curves/" + curve + "/seed0");
+            List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
+            java.util.Map<Long, Float> returns = org.dirpg.tensorboard.EventFiles.scalars(dir, "train/return");
+            assertEquals(List.of(0L, 1L, 2L), List.copyOf(returns.keySet()), curve);
+            for (int u = 0; u < 3; u++) {
+                assertEquals(Float.parseFloat(csv.get(1 + u).split(",")[2]), returns.get((long) u), curve + " update " + u);
+            }
+            assertEquals(List.of(0L, 2L, 3L), List.copyOf(org.dirpg.tensorboard.EventFiles.scalars(dir, "eval/greedy_return").keySet()), curve);
+        }
+    }
+
     @Test
     void heldOutReturnIsInterpolatedBetweenEvaluationsAndKeptBeyondTheLast() {
         List<double[]> evals = List.of(new double[] {0, 0, 10}, new double[] {100, 1000, 30}, new double[] {200, 1500, 40});

@@ -131,6 +131,12 @@ final class FailoverCaller {
 
     private <T> void failed(Call<T> c, String endpoint, Throwable t) {
         Status status = Status.fromThrowable(t);
+        if (refusedForWantOfACertificate(t)) {
+            c.result.completeExceptionally(new IllegalArgumentException("--remote: the env server at " + endpoint
+                    + " requires a client certificate (mutual TLS), so a bearer token alone is refused at the TLS "
+                    + "handshake; give --remote-cert and --remote-key (a certificate its CA signed)", t));
+            return;
+        }
         if (!retryable(status, t)) {
             String message = status.getCode() + " from " + endpoint + ": " + status.getDescription();
             switch (status.getCode()) {
@@ -191,6 +197,21 @@ final class FailoverCaller {
      * mid-call as UNKNOWN "channel closed"). An application's own errors (any other code, or UNKNOWN from an exception
      * in the server's handler) are not retried.
      */
+    /**
+     * Whether the TLS handshake failed because the server asked for a client certificate this client did not send
+     * (TLS 1.3's alert certificate_required; netty's BoringSSL reports TLSV1_ALERT_CERTIFICATE_REQUIRED). Retrying
+     * cannot help: it is configuration.
+     */
+    static boolean refusedForWantOfACertificate(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null
+                    && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("alert_certificate_required")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean retryable(Status status, Throwable t) {
         switch (status.getCode()) {
             case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED:

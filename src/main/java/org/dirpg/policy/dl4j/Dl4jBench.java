@@ -43,6 +43,9 @@ public final class Dl4jBench {
         }
     }
 
+    /** The lines {@link #run} prints: the network, then one per figure. */
+    public static final int LINES = 6;
+
     public static void main(String[] args) {
         run(args.length > 0 ? Long.parseLong(args[0]) : 1L, System.out);
     }

@@ -46,8 +46,10 @@ public final class BindPolicy {
     public static String notice(String server, String host, boolean tls, boolean mutual, boolean tokens) {
         String transport = !tls ? "plaintext" : mutual ? "TLS with client certificates (mTLS; the certificate's CN "
                 + "identifies the caller)" : "TLS";
-        String auth = tokens && mutual ? "bearer tokens or client certificates" : tokens ? "bearer tokens"
-                : mutual ? "client certificates" : "none";
+        // Under mTLS the handshake itself asks for a certificate (ClientAuth.REQUIRE), before any token is read.
+        String auth = tokens && mutual ? "client certificates required (a caller with only a bearer token is refused "
+                + "at the TLS handshake; with a certificate, its token names the caller)" : tokens ? "bearer tokens"
+                : mutual ? "client certificates required" : "none";
         String why = !tls || (!tokens && !mutual) ? " (allowed because " + host + " is loopback)" : "";
         return server + ": transport " + transport + "; authentication " + auth + why;
     }

@@ -2,6 +2,7 @@ package org.dirpg.server.train;
 
 import io.grpc.Status;
 import java.nio.file.Path;
+import org.dirpg.tensorboard.MetricsBoard;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.dirpg.env.Environment;
@@ -57,6 +58,8 @@ final class HostedRun implements Runnable {
     private final StoreWriter writer;
     private final CheckpointStore checkpoints;
     private final MetricsLog log;
+    /** The run's TensorBoard events, open while it trains (from {@link #run()} to {@link #release()}). */
+    private volatile MetricsBoard board;
     private final Live live;
     /** Run.environment: what a client needs to call Act (issue #10); null for a run restored in a final state. */
     private final org.dirpg.proto.env.v1.EnvironmentDescription environment;
@@ -194,6 +197,7 @@ final class HostedRun implements Runnable {
                 updatesDone, settings.updates());
         RunState end;
         try {
+            board = MetricsBoard.in(boardDirectory(writer, id), "train");
             while (!stopRequested && updatesDone < settings.updates()) {
                 long done = updateOnce();
                 if (done % checkpointInterval == 0 && policy != null) {
@@ -220,9 +224,10 @@ final class HostedRun implements Runnable {
     /** One update under the lock; returns the updates done after it. */
     private long updateOnce() {
         UpdateMetrics m;
+        org.dirpg.train.UpdateMetrics raw;
         long done;
         synchronized (updateLock) {
-            org.dirpg.train.UpdateMetrics raw = live.trainer().update();
+            raw = live.trainer().update();
             done = updatesDone + 1;
             long inter = startInteractions + raw.interactions();
             m = RunProtos.metrics(raw, done - 1, inter);
@@ -235,6 +240,9 @@ final class HostedRun implements Runnable {
             }
         }
         log.append(m);
+        board.accept(new org.dirpg.train.UpdateMetrics(done - 1, m.getInteractions(), raw.updateReturn(), raw.dirReturn(),
+                raw.dOpt(), raw.dDir(), raw.candidates(), raw.searchInteractions(), raw.firstImprovement(),
+                raw.gradientNorm()));
         return done;
     }
 
@@ -324,7 +332,18 @@ final class HostedRun implements Runnable {
     }
 
     /** Frees the trainer's threads (DirPG with several searches in flight) and the environment. */
+    /**
+     * Where a run's TensorBoard events go: {@code <data-dir>/tensorboard/<run id>/} (tags train/*, step = the update
+     * index), so {@code tensorboard --logdir <data-dir>/tensorboard} shows every run; a resumed run adds a file.
+     */
+    static Path boardDirectory(StoreWriter writer, String id) {
+        return writer.store().directory().resolve("tensorboard").resolve(id);
+    }
+
     private void release() {
+        if (board != null) {
+            board.close();
+        }
         if (live == null) {
             return;
         }

@@ -34,12 +34,14 @@ final class RunStore implements AutoCloseable {
     /** The file name of the database inside the data directory. */
     static final String FILE = "runs.db";
 
+    private final Path dataDir;
     private final Connection writer;
     private final Connection reader;
     private boolean fresh;
 
     /** Opens (creating if needed) the store in {@code dataDir}. */
     RunStore(Path dataDir) {
+        this.dataDir = dataDir;
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
@@ -284,6 +286,11 @@ final class RunStore implements AutoCloseable {
                 throw new IllegalStateException("cannot read metrics of run " + runId + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The data directory the store lives in. */
+    Path directory() {
+        return dataDir;
     }
 
     @Override

@@ -166,6 +166,61 @@ class TlsTest {
         }
     }
 
+    /**
+     * mTLS with tokens: the certificate is required at the handshake, so a caller with only a bearer token is
+     * refused (UNAVAILABLE, before any token is read), one with a certificate and a token is served as the token's
+     * name; the start line says so.
+     */
+    @Test
+    void underMutualTlsATokenAloneIsRefusedAndTheStartLineSaysCertificatesAreRequired() throws Exception {
+        DirpgServer server = tcp(new ServerTls(certs.serverCert(), certs.serverKey(), certs.ca())).dataDir(data)
+                .workers(1).tokens(Tokens.parse("carol carol-token-0123456789", "test")).clientCertificates(List.of())
+                .start();
+        ManagedChannel tokenOnly = channel(server.port(), trusting(null));
+        ManagedChannel both = channel(server.port(), trusting("alice"));
+        try {
+            assertEquals(Status.Code.UNAVAILABLE, code(() -> org.dirpg.testing.BearerStubs.as(tokenOnly,
+                    "carol-token-0123456789").listRuns(ListRunsRequest.getDefaultInstance())));
+            Run run = org.dirpg.testing.BearerStubs.as(both, "carol-token-0123456789")
+                    .createRun(CreateRunRequest.newBuilder().setSpec(deepSea(3)).build()).getRun();
+            assertEquals("carol", run.getOwner(), "with a certificate, the token names the caller");
+        } finally {
+            tokenOnly.shutdownNow();
+            both.shutdownNow();
+            server.stop();
+        }
+        String notice = BindPolicy.notice("dirpg server", "0.0.0.0", true, true, true);
+        assertTrue(notice.contains("authentication client certificates required (a caller with only a bearer token "
+                + "is refused at the TLS handshake"), notice);
+        assertTrue(BindPolicy.notice("s", "0.0.0.0", true, true, false).endsWith("authentication client certificates required"));
+    }
+
+    /** A client with a token but no certificate, calling an mTLS env server, is told at once that it needs one. */
+    @Test
+    void aTokenOnlyClientOfAnMtlsEnvServerIsToldToGiveACertificate() throws Exception {
+        Tokens fleetTokens = Tokens.parse("trainer " + FLEET_TOKEN + "\n", "test");
+        org.dirpg.server.env.EnvironmentServer mtls = org.dirpg.server.env.EnvironmentServer.start(
+                new org.dirpg.server.env.EnvironmentServiceImpl(List.of(new DeepSea()), 1), "127.0.0.1", 0, 1 << 20,
+                new ServerTls(certs.serverCert(), certs.serverKey(), certs.ca()), fleetTokens);
+        EndpointList endpoint = EndpointList.parse("localhost:" + mtls.port());
+        try {
+            long start = System.nanoTime();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RemoteEnvironment.connect(
+                    DeepSea.ID, endpoint, RemoteOptions.defaults().withCredentials(
+                            new RemoteCredentials(certs.ca(), null, null, FLEET_TOKEN))));
+            assertEquals("--remote: the env server at localhost:" + mtls.port() + " requires a client certificate "
+                    + "(mutual TLS), so a bearer token alone is refused at the TLS handshake; give --remote-cert and "
+                    + "--remote-key (a certificate its CA signed)", e.getMessage());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20), "not retried for the whole budget");
+            try (RemoteEnvironment env = RemoteEnvironment.connect(DeepSea.ID, endpoint, RemoteOptions.defaults()
+                    .withCredentials(new RemoteCredentials(certs.ca(), certs.cert("alice"), certs.key("alice"), FLEET_TOKEN)))) {
+                assertEquals(2, env.spec().numActions(), "with a certificate the same client is served");
+            }
+        } finally {
+            mtls.stop();
+        }
+    }
+
     @Test
     void theTrainCommandReachesATlsFleetWithATokenFromAFile() throws Exception {
         DirpgServer fleet = tcp(new ServerTls(certs.serverCert(), certs.serverKey(), null)).dataDir(data.resolve("fleet"))

@@ -23,6 +23,7 @@ import org.dirpg.proto.train.v1.StopRunRequest;
 import org.dirpg.proto.train.v1.StreamMetricsRequest;
 import org.dirpg.proto.train.v1.StreamMetricsResponse;
 import org.dirpg.proto.train.v1.UpdateMetrics;
+import org.dirpg.testing.AbandonableStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,12 +70,13 @@ class DurableRunsTest {
             awaitState(a, done, RunState.RUN_STATE_SUCCEEDED);
             id = a.stub().createRun(CreateRunRequest.newBuilder().setSpec(deepSea(4000, 5).setBudget(200)).build())
                     .getRun().getRunId();
-            Iterator<StreamMetricsResponse> it = a.stub().streamMetrics(
-                    StreamMetricsRequest.newBuilder().setRunId(id).build());
-            while (before.size() < 3 * INTERVAL + 7) {
-                before.add(it.next().getMetrics());
+            try (AbandonableStream<StreamMetricsResponse> it = new AbandonableStream<>(() -> a.stub().streamMetrics(
+                    StreamMetricsRequest.newBuilder().setRunId(id).build()))) {
+                while (before.size() < 3 * INTERVAL + 7) {
+                    before.add(it.next().getMetrics());
+                }
+                a.kill9();
             }
-            a.kill9();
         }
         long streamed = before.size();
 
@@ -92,11 +94,12 @@ class DurableRunsTest {
 
             // The metrics streamed before the crash are still there, identical, up to the checkpoint.
             List<UpdateMetrics> early = new ArrayList<>();
-            Iterator<StreamMetricsResponse> it = b.stub().streamMetrics(
-                    StreamMetricsRequest.newBuilder().setRunId(id).build());
             int common = (int) Math.min(from, streamed);
-            while (early.size() < common) {
-                early.add(it.next().getMetrics());
+            try (AbandonableStream<StreamMetricsResponse> it = new AbandonableStream<>(() -> b.stub().streamMetrics(
+                    StreamMetricsRequest.newBuilder().setRunId(id).build()))) {
+                while (early.size() < common) {
+                    early.add(it.next().getMetrics());
+                }
             }
             assertEquals(before.subList(0, common), early);
 
