@@ -76,7 +76,8 @@ def test_the_benchmark_command_runs_and_prints_each_figure():
     command = next(line for block in _commands() for line in block.splitlines() if "dirpg.bench_bridge" in line)
     module = command.split(" -m ", 1)[1].split()
     assert module == ["dirpg.bench_bridge"], command
-    out = subprocess.run([sys.executable, "-m", *module, "--seconds", "0.6", "--sb3-steps", "1024", "--warmup", "0.5"],
+    out = subprocess.run([sys.executable, "-m", *module, "--seconds", "0.6", "--sb3-steps", "1024", "--warmup", "0.5",
+                          "--sb3-default-steps", "4096"],
                          capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
     lines = out.stdout.splitlines()
@@ -84,3 +85,4 @@ def test_the_benchmark_command_runs_and_prints_each_figure():
         assert any(line.startswith(label) for line in lines), (label, out.stdout)
     if HAVE_SB3:
         assert "env steps/s" in next(line for line in lines if line.startswith("SB3 PPO"))
+        assert any(line.startswith("SB3 PPO, default hyperparameters: one DirpgEnv ") for line in lines), out.stdout

@@ -10,7 +10,10 @@ one), in one run, on ``DeepSea-v0``:
    (16 DirpgEnvs stepped one after another), in env steps per second, medians of alternating rounds;
 3. ``DirpgVectorEnv`` with 64 sub-envs, env steps per second (median of rounds);
 4. Stable-Baselines3 PPO (``n_steps=256``, ``batch_size=256``, one epoch per update, CPU) on ``DirpgVecEnv`` with
-   8 sub-envs, env steps per second of ``learn`` (skipped without the ``sb3`` extra).
+   8 sub-envs, env steps per second of ``learn`` (skipped without the ``sb3`` extra);
+5. like for like, SB3 PPO with its default hyperparameters (``n_steps=2048``, ``batch_size=64``, ten epochs) on one
+   ``DirpgEnv`` (how the bridge was used before the vector env) and on ``DirpgVecEnv`` with 8 sub-envs: the same
+   training work per env step, so their ratio is what the vector env gives a PPO user.
 
 Nothing is timed before ``--warmup`` seconds of calls (a fresh JVM compiles its hot paths first). Each figure is
 printed with its target. Numbers only: nothing is asserted (the tests assert behaviour).
@@ -132,11 +135,35 @@ def sb3_rate(address: str, steps: int) -> float | None:
     return rate
 
 
+def sb3_default_rates(address: str, steps: int) -> tuple[float, float] | None:
+    """Env steps per second of SB3 PPO's ``learn`` with its default hyperparameters on one DirpgEnv and on
+    DirpgVecEnv with 8 sub-envs (each timed over ``steps`` env steps after one untimed rollout); None without SB3."""
+    try:
+        from stable_baselines3 import PPO
+        from stable_baselines3.common.env_util import make_vec_env
+
+        from dirpg.sb3 import DirpgVecEnv
+    except ImportError:
+        return None
+    rates = []
+    for venv in (make_vec_env(gym_env.gym_id(ENV), n_envs=1, env_kwargs={"address": address}),
+                 DirpgVecEnv.make(gym_env.gym_id(ENV), 8, address=address)):
+        model = PPO("MlpPolicy", venv, device="cpu", seed=0)
+        model.learn(total_timesteps=model.n_steps * venv.num_envs)  # warm-up: one rollout and its update
+        start = time.perf_counter()
+        model.learn(total_timesteps=steps, reset_num_timesteps=False)
+        rates.append(steps / (time.perf_counter() - start))
+        venv.close()
+    return rates[0], rates[1]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m dirpg.bench_bridge", description=__doc__.splitlines()[0])
     parser.add_argument("--address", help="a running Java server (default: start one on 127.0.0.1)")
     parser.add_argument("--seconds", type=float, default=6.0, help="seconds per measurement (default 6)")
     parser.add_argument("--sb3-steps", type=int, default=20480, help="PPO env steps timed (default 20480)")
+    parser.add_argument("--sb3-default-steps", type=int, default=32768,
+                        help="PPO env steps timed with SB3's default hyperparameters, per env (default 32768; 0 skips)")
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds of untimed calls first (default 10)")
     args = parser.parse_args(argv)
     server = None if args.address else launch.start_java_server()
@@ -158,6 +185,12 @@ def main(argv: list[str] | None = None) -> None:
         rate = sb3_rate(address, args.sb3_steps)
         print("SB3 PPO N=8: " + ("skipped (no stable-baselines3; pip install 'dirpg[sb3]')" if rate is None
                                  else f"{rate:,.0f} env steps/s (target >= 1,700)"), flush=True)
+        if args.sb3_default_steps > 0:
+            both = sb3_default_rates(address, args.sb3_default_steps)
+            if both is not None:
+                single, vec = both
+                print(f"SB3 PPO, default hyperparameters: one DirpgEnv {single:,.0f} env steps/s, DirpgVecEnv N=8 "
+                      f"{vec:,.0f}: {vec / single:.1f}x", flush=True)
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
         if server is not None:
