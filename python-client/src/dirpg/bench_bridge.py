@@ -140,20 +140,19 @@ def sb3_default_rates(address: str, steps: int) -> tuple[float, float] | None:
     DirpgVecEnv with 8 sub-envs (each timed over ``steps`` env steps after one untimed rollout); None without SB3."""
     try:
         from stable_baselines3 import PPO
-        from stable_baselines3.common.env_util import make_vec_env
 
         from dirpg.sb3 import DirpgVecEnv
     except ImportError:
         return None
     rates = []
-    for venv in (make_vec_env(gym_env.gym_id(ENV), n_envs=1, env_kwargs={"address": address}),
-                 DirpgVecEnv.make(gym_env.gym_id(ENV), 8, address=address)):
-        model = PPO("MlpPolicy", venv, device="cpu", seed=0)
-        model.learn(total_timesteps=model.n_steps * venv.num_envs)  # warm-up: one rollout and its update
+    for env in (gym.make(gym_env.gym_id(ENV), address=address),  # SB3 wraps one env in its DummyVecEnv
+                DirpgVecEnv.make(gym_env.gym_id(ENV), 8, address=address)):
+        model = PPO("MlpPolicy", env, device="cpu", seed=0)
+        model.learn(total_timesteps=model.n_steps * model.n_envs)  # warm-up: one rollout and its update
         start = time.perf_counter()
         model.learn(total_timesteps=steps, reset_num_timesteps=False)
         rates.append(steps / (time.perf_counter() - start))
-        venv.close()
+        env.close()
     return rates[0], rates[1]
 
 
