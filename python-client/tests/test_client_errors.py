@@ -45,7 +45,7 @@ def test_trainer_client_without_a_server_gives_the_hint():
             client.list_runs()
     message = str(e.value)
     assert f"no DirPG server answers at {address}" in message and "java -jar target/dirpg.jar serve" in message
-    assert "\n" not in message
+    assert "\n" not in message and message.count("no DirPG server answers") == 1 and "give ca_file=" in message
 
 
 def test_trainer_client_at_an_env_server_names_the_wrong_service(envserver):

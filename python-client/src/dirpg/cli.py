@@ -209,9 +209,9 @@ def _run(args) -> None:
 def _failure(e: DirpgError | RemoteEnvError, address: str, credentials, service: str) -> str:
     """The one line for a failed call (see dirpg.errors.explained)."""
     if isinstance(e, DirpgError):
-        return str(explained(e, address, credentials, service))
+        return str(explained(e, address, credentials, service, cli=True))
     if e.code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.UNIMPLEMENTED):
-        return str(explained(DirpgError(e.code, e.message), address, credentials, service))
+        return str(explained(DirpgError(e.code, e.message), address, credentials, service, cli=True))
     return str(e)
 
 

@@ -95,19 +95,29 @@ def reachable(address: str, credentials, timeout: float = 1.0) -> bool:
             return False
 
 
-def explained(error: DirpgError, address: str, credentials, service: str = "trainer") -> DirpgError:
+def explained(error: DirpgError, address: str, credentials, service: str = "trainer", cli: bool = False) -> DirpgError:
     """``error`` with a message that says what would be right where the server's own says only what failed:
-    UNAVAILABLE with no connection to ``address`` at all ("no server answers", with the TLS hint), and UNIMPLEMENTED
-    (``address`` serves another service than ``service``, "trainer" or "env"). Other errors come back unchanged.
-    UNAVAILABLE may come from the server itself (an env server behind a trainer is down), so "no server answers" is
-    said only when no connection to ``address`` comes up."""
+    UNAVAILABLE with no connection to ``address`` at all ("no server answers", with the TLS hint, in the command line's
+    words when ``cli``, else in TrainerClient's), and UNIMPLEMENTED (``address`` serves another service than
+    ``service``, "trainer" or "env"). Other errors come back unchanged. An error explained before is explained again
+    from its original (``error.original``), never wrapped twice. UNAVAILABLE may come from the server itself (an env
+    server behind a trainer is down), so "no server answers" is said only when no connection to ``address`` comes
+    up."""
+    base = getattr(error, "original", error)
     what, other = _SERVICES[service]
-    if error.code == grpc.StatusCode.UNAVAILABLE and not reachable(address, credentials):
-        tls = ("; if it serves TLS give the CA file (ca_file / --ca-file; cert and key for mutual TLS), if not, "
-               "omit them" if credentials.tls else "; if it serves TLS give its CA file (ca_file / --ca-file)")
-        message = (f"no DirPG server answers at {address} ({error.message}); give the HOST:PORT of a running "
+    if base.code == grpc.StatusCode.UNAVAILABLE and not reachable(address, credentials):
+        if cli:
+            tls = ("; if it serves TLS give --ca-file (and --cert-file/--key-file for mutual TLS), if not, omit them"
+                   if credentials.tls else "; if it serves TLS give --ca-file")
+        else:
+            tls = ("; if it serves TLS give ca_file= (and cert_file=/key_file= for mutual TLS), if not, omit them"
+                   if credentials.tls else "; if it serves TLS give ca_file=")
+        message = (f"no DirPG server answers at {address} ({base.message}); give the HOST:PORT of a running "
                    f"server (java -jar target/dirpg.jar serve, or python -m dirpg.envserver){tls}")
-        return type(error)(error.code, " ".join(message.split()))
-    if error.code == grpc.StatusCode.UNIMPLEMENTED:
-        return type(error)(error.code, f"{address} answers gRPC but is not {what} ({error.message}); {other}")
-    return error
+    elif base.code == grpc.StatusCode.UNIMPLEMENTED:
+        message = f"{address} answers gRPC but is not {what} ({base.message}); {other}"
+    else:
+        return base
+    out = type(base)(base.code, " ".join(message.split()))
+    out.original = base
+    return out
