@@ -111,3 +111,23 @@ def certs(tmp_path_factory):
     subprocess.run(["bash", str(repo_root() / "scripts" / "make-certs.sh"), str(d)], check=True,
                    capture_output=True, timeout=60)
     return d
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for "no server here" and for servers given a port)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def java_trainer(tmp_path_factory):
+    """A real trainer server (java -jar target/dirpg.jar serve) for one test module; skips where it is not built."""
+    from dirpg import launch
+    if not launch.java_jar().is_file():
+        pytest.skip(f"{launch.java_jar()} is not built (mvn -B -q -o package -DskipTests)")
+    proc = launch.start_java_server(cwd=str(tmp_path_factory.mktemp("server")))
+    yield proc
+    assert proc.stop() in (0, 143), "\n".join(proc.output)
+

@@ -16,7 +16,7 @@ from dirpg import launch
 from dirpg.envclient import RemoteEnv
 from dirpg.envserver.service import EnvServer
 from dirpg.served_env import ServedEnvironment
-from conftest import KEY, MULTIROOM
+from conftest import free_port, KEY, MULTIROOM
 
 SMALL_MULTIROOM = "MiniGrid-MultiRoom-N2-S4-v0"
 DIRPG_PY = str(Path(sys.executable).parent / "dirpg-py")  # the installed console script
@@ -43,11 +43,6 @@ def _one_line_failure(result: subprocess.CompletedProcess, prog: str, *fragments
         assert fragment in lines[0], f"'{fragment}' not in '{lines[0]}'"
     return lines[0]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +108,7 @@ def test_bad_token_key_file_is_one_line(tmp_path, content, fragments):
 
 
 def test_dirpg_py_against_an_unreachable_address_is_one_line():
-    address = f"127.0.0.1:{_free_port()}"
+    address = f"127.0.0.1:{free_port()}"
     for command in (["envs", address], ["runs", "list", "--address", address]):
         result = _run([DIRPG_PY, *command])
         _one_line_failure(result, "dirpg-py", f"no DirPG server answers at {address}", "Connection refused",

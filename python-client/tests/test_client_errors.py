@@ -5,7 +5,6 @@ ends dirpg-py quietly; a user's env served as "module:Name-v0" is also found as 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -18,15 +17,10 @@ from dirpg.envserver.service import EnvServer
 from dirpg.errors import Unavailable, Unimplemented
 from dirpg.served_env import ServedEnvironment
 from dirpg.trainer_client import TrainerClient, build_spec
-from conftest import KEY
+from conftest import free_port, KEY
 
 DIRPG_PY = str(Path(sys.executable).parent / "dirpg-py")
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +33,7 @@ def envserver():
 
 
 def test_trainer_client_without_a_server_gives_the_hint():
-    address = f"127.0.0.1:{_free_port()}"
+    address = f"127.0.0.1:{free_port()}"
     with TrainerClient(address, timeout=5) as client:
         with pytest.raises(Unavailable) as e:
             client.list_runs()

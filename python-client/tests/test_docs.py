@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 
@@ -16,7 +15,7 @@ import pytest
 from dirpg import launch
 from dirpg.envserver.service import EnvServer
 from dirpg.served_env import ServedEnvironment
-from conftest import KEY
+from conftest import free_port, KEY
 
 ROOT = launch.repo_root()
 
@@ -24,11 +23,6 @@ ROOT = launch.repo_root()
 def _blocks(page: str, language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", (ROOT / "docs" / page).read_text(), flags=re.S)
 
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_site_builds_strict(tmp_path):
@@ -79,7 +73,7 @@ def test_your_environment_frozenlake_commands_run(tmp_path):
     lines = [line for line in _blocks("your-environment.md", "bash")[0].splitlines() if line.strip()]
     serve, train = lines[1], lines[2]
     assert serve.endswith("--env FrozenLake-v1 --port 50062 &") and train.startswith("java -jar target/dirpg.jar train")
-    port = str(_port())
+    port = str(free_port())
     server = launch.start([sys.executable, "-m", "dirpg.envserver", "--env", "FrozenLake-v1", "--port", port],
                           launch.ENVSERVER_READY, {}, 60)
     try:

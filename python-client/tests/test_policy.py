@@ -55,12 +55,8 @@ gym.register("DirpgTest/Pixels-v0", entry_point=PixelsEnv, max_episode_steps=3)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if not launch.java_jar().is_file():
-        pytest.skip(f"{launch.java_jar()} is not built (mvn -B -q -o package -DskipTests)")
-    proc = launch.start_java_server(cwd=str(tmp_path_factory.mktemp("server")))
-    yield proc
-    assert proc.stop() in (0, 143), "\n".join(proc.output)
+def server(java_trainer):
+    return java_trainer
 
 
 @pytest.fixture(scope="module")

@@ -23,12 +23,8 @@ DEEPSEA_START = [1.0] + [0.0] * 24  # DeepSea-v0 (N = 5): the one-hot of the top
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if not launch.java_jar().is_file():
-        pytest.skip(f"{launch.java_jar()} is not built (mvn -B -q -o package -DskipTests)")
-    proc = launch.start_java_server(cwd=str(tmp_path_factory.mktemp("server")))
-    yield proc
-    assert proc.stop() in (0, 143), "\n".join(proc.output)
+def server(java_trainer):
+    return java_trainer
 
 
 @pytest.fixture(scope="module")
