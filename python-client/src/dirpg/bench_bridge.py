@@ -13,7 +13,9 @@ one), in one run, on ``DeepSea-v0``:
    8 sub-envs, env steps per second of ``learn`` (skipped without the ``sb3`` extra);
 5. like for like, SB3 PPO with its default hyperparameters (``n_steps=2048``, ``batch_size=64``, ten epochs) on one
    ``DirpgEnv`` (how the bridge was used before the vector env) and on ``DirpgVecEnv`` with 8 sub-envs: the same
-   training work per env step, so their ratio is what the vector env gives a PPO user.
+   training work per env step, so their ratio is what the vector env gives a PPO user; printed with the rate of the
+   rollout collection alone (the bridge's part) and the time of PPO's updates alone per env step (the same with any
+   env, so the ceiling of ``learn``'s rate).
 
 Nothing is timed before ``--warmup`` seconds of calls (a fresh JVM compiles its hot paths first). Each figure is
 printed with its target. Numbers only: nothing is asserted (the tests assert behaviour).
@@ -135,25 +137,46 @@ def sb3_rate(address: str, steps: int) -> float | None:
     return rate
 
 
-def sb3_default_rates(address: str, steps: int) -> tuple[float, float] | None:
-    """Env steps per second of SB3 PPO's ``learn`` with its default hyperparameters on one DirpgEnv and on
-    DirpgVecEnv with 8 sub-envs (each timed over ``steps`` env steps after one untimed rollout); None without SB3."""
+def sb3_default_rates(address: str, steps: int) -> list[tuple[float, float, float]] | None:
+    """SB3 PPO's ``learn`` with its default hyperparameters on one DirpgEnv and on DirpgVecEnv with 8 sub-envs, each
+    timed over ``steps`` env steps after one untimed rollout: per env, (env steps/s of ``learn``, env steps/s of its
+    rollout collection alone, seconds of its updates alone); None without SB3. The collection is the bridge's part
+    (env steps plus the policy's forward passes); the updates (ten epochs of minibatches of 64) cost the same per
+    env step whatever the env."""
     try:
         from stable_baselines3 import PPO
 
         from dirpg.sb3 import DirpgVecEnv
     except ImportError:
         return None
-    rates = []
+    out = []
     for env in (gym.make(gym_env.gym_id(ENV), address=address),  # SB3 wraps one env in its DummyVecEnv
                 DirpgVecEnv.make(gym_env.gym_id(ENV), 8, address=address)):
         model = PPO("MlpPolicy", env, device="cpu", seed=0)
         model.learn(total_timesteps=model.n_steps * model.n_envs)  # warm-up: one rollout and its update
+        spent = {"collect_rollouts": 0.0, "train": 0.0}
+        for name in spent:
+            _timed(model, name, spent)
         start = time.perf_counter()
         model.learn(total_timesteps=steps, reset_num_timesteps=False)
-        rates.append(steps / (time.perf_counter() - start))
+        elapsed = time.perf_counter() - start
+        out.append((steps / elapsed, steps / spent["collect_rollouts"], spent["train"]))
         env.close()
-    return rates[0], rates[1]
+    return out
+
+
+def _timed(model, name: str, spent: dict[str, float]) -> None:
+    """Wraps ``model.<name>`` so that its wall-clock time adds up in ``spent[name]``."""
+    method = getattr(model, name)
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            spent[name] += time.perf_counter() - start
+
+    setattr(model, name, timed)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -187,9 +210,12 @@ def main(argv: list[str] | None = None) -> None:
         if args.sb3_default_steps > 0:
             both = sb3_default_rates(address, args.sb3_default_steps)
             if both is not None:
-                single, vec = both
+                (single, single_collect, _), (vec, vec_collect, vec_train) = both
                 print(f"SB3 PPO, default hyperparameters: one DirpgEnv {single:,.0f} env steps/s, DirpgVecEnv N=8 "
-                      f"{vec:,.0f}: {vec / single:.1f}x", flush=True)
+                      f"{vec:,.0f}: {vec / single:.1f}x; rollout collection alone {single_collect:,.0f} and "
+                      f"{vec_collect:,.0f} env steps/s: {vec_collect / single_collect:.1f}x; PPO's updates alone "
+                      f"{vec_train / args.sb3_default_steps * 1e3:.2f} ms per env step (at most "
+                      f"{args.sb3_default_steps / vec_train:,.0f} env steps/s with any env)", flush=True)
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
         if server is not None:
