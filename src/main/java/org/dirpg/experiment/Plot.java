@@ -163,10 +163,20 @@ public final class Plot {
         }
     }
 
-    /** Writes several plots as one PNG, in {@code rows} x {@code cols} panels. */
+    /**
+     * Writes several plots as one PNG, in {@code rows} x {@code cols} panels filled row by row; cells beyond the
+     * plots stay blank.
+     */
     public static void saveGrid(List<Plot> plots, int rows, int cols, Path png) {
+        if (plots.isEmpty() || plots.size() > rows * cols) {
+            throw new IllegalArgumentException(plots.size() + " plots do not fit a grid of " + rows + " x " + cols);
+        }
         try {
-            List<XYChart> charts = plots.stream().map(p -> p.chart).toList();
+            List<XYChart> charts = new java.util.ArrayList<>(plots.stream().map(p -> p.chart).toList());
+            XYChart first = charts.get(0);
+            while (charts.size() < rows * cols) { // XChart wants a chart in every cell: the rest stay blank
+                charts.add(new XYChartBuilder().width(first.getWidth()).height(first.getHeight()).build());
+            }
             BitmapEncoder.saveBitmap(charts, rows, cols, base(png), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write plot " + png + ": " + e.getMessage(), e);
