@@ -34,6 +34,7 @@ def test_tiny_run_writes_its_report_and_resumes(tmp_path):
         assert 0 <= r["fell"] <= 1 and r["distance"] >= 0 and r["interactions"] > 0
     for name in ("results.jsonl", "summary.csv", "summary.md", "risk.png"):
         assert (tmp_path / name).is_file(), name
+    assert "| FrozenLake-v1 | random play |" in (tmp_path / "summary.md").read_text()
     lines = (tmp_path / "results.jsonl").read_text().splitlines()
     again = risk.run(tmp_path, ["FrozenLake-v1"], [-1.0, 1.0], seeds=1, updates=2, episodes=5, log=lambda s: None)
     assert (tmp_path / "results.jsonl").read_text().splitlines() == lines and len(again) == 2

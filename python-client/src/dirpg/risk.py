@@ -9,6 +9,8 @@ Gymnasium env and measures:
 - ``fell``: the fraction of episodes that entered a hazard (the cliff's -100 step, or a hole);
 - ``return`` and its variance over the held-out episodes.
 
+The same measures of random play (uniform actions) on the same episodes are the reference each eps is read against.
+
 Each (env, eps, seed) result is one line of ``results.jsonl`` in ``--out``, so an interrupted run resumes where it
 stopped; ``summary.csv`` (mean ± SE over seeds), ``risk.png`` and ``summary.md`` are rewritten at the end.
 
@@ -85,6 +87,21 @@ def held_out(policy, task: Task, episodes: int, seed: int) -> dict:
             "distance": float(np.mean(distances)), "fell": fell / episodes}
 
 
+class RandomPlay:
+    """Uniform actions: the reference the learned policies are read against."""
+
+    def __init__(self, num_actions: int):
+        self.num_actions = num_actions
+
+    def act(self, observation, rng: np.random.Generator) -> int:
+        return int(rng.integers(self.num_actions))
+
+
+def random_play(task: Task, episodes: int) -> dict:
+    """``held_out`` of uniform actions on the same held-out episodes."""
+    return held_out(RandomPlay(int(gym.make(task.env_id, **task.kwargs).action_space.n)), task, episodes, seed=10_000)
+
+
 def run(out: Path, envs, eps_values, seeds: int, updates: int, episodes: int, log=print) -> list[dict]:
     from dirpg import Policy, launch
     from dirpg.envserver.service import EnvServer
@@ -125,7 +142,8 @@ def run(out: Path, envs, eps_values, seeds: int, updates: int, episodes: int, lo
         finally:
             trainer.stop()
             env_server.stop(grace=None)
-    report(out, [d for d in done if d["env"] in envs and d["eps"] in eps_values])
+    report(out, [d for d in done if d["env"] in envs and d["eps"] in eps_values],
+           {e: random_play(TASKS[e], episodes) for e in envs})
     return done
 
 
@@ -144,7 +162,9 @@ def summarise(rows: list[dict]) -> list[dict]:
     return out
 
 
-def report(out: Path, rows: list[dict]) -> None:
+def report(out: Path, rows: list[dict], reference: dict[str, dict] | None = None) -> None:
+    """Writes summary.csv, summary.md and risk.png; ``reference``: random play's measures per env."""
+    reference = reference or {}
     summary = summarise(rows)
     keys = ["env", "eps", "seeds", "distance", "distance_se", "fell", "fell_se", "return", "return_se", "return_var",
             "return_var_se"]
@@ -158,6 +178,9 @@ def report(out: Path, rows: list[dict]) -> None:
         md.append(f"| {r['env']} | {r['eps']:+g} | {r['seeds']} | {r['distance']:.3f} ± {r['distance_se']:.3f} | "
                   f"{r['fell']:.3f} ± {r['fell_se']:.3f} | {r['return']:.3f} ± {r['return_se']:.3f} | "
                   f"{r['return_var']:.3f} ± {r['return_var_se']:.3f} |")
+    for e, m in sorted(reference.items()):
+        md.append(f"| {e} | random play | | {m['distance']:.3f} | {m['fell']:.3f} | {m['return']:.3f} | "
+                  f"{m['return_var']:.3f} |")
     (out / "summary.md").write_text("\n".join(md) + "\n")
     import matplotlib
     matplotlib.use("Agg")
@@ -173,6 +196,9 @@ def report(out: Path, rows: list[dict]) -> None:
             y, se = np.array([r[k] for r in group]), np.array([r[k + "_se"] for r in group])
             ax.errorbar(x, y, yerr=np.nan_to_num(se), marker="o", capsize=3)
             ax.axvline(0, color="grey", lw=0.5)
+            if e in reference:
+                ax.axhline(reference[e][k], color="grey", ls="--", lw=1, label="random play")
+                ax.legend(fontsize=7)
             ax.set_xlabel("eps")
             ax.set_title(f"{e}: {label}", fontsize=9)
     fig.tight_layout()
