@@ -2,8 +2,9 @@
 episode limit.
 
 - ``register_family(env_id)`` imports the package that registers an optional family's ids before ``gym.make``:
-  "ALE/..." (ale-py, which ships its ROMs) and "MinAtar/..." (minatar). Both come with the package's ``families``
-  extra (``pip install dirpg[families]``); a missing one is a ValueError naming the extra.
+  "ALE/..." (ale-py, which ships its ROMs) and "MinAtar/..." (minatar), which come with the package's ``families``
+  extra (``pip install dirpg[families]``; a missing one is a ValueError naming the extra), and "MiniGrid-..." and
+  "BabyAI-..." (minigrid, a dependency), which a process that has not imported minigrid yet does not know.
 - ``image_keys(env)`` names the observation parts the env itself declares images: MiniGrid's "image", the pixels of
   an Atari env with ``obs_type`` "rgb" or "grayscale", and MinAtar's 10 x 10 x channels grid (its authors' input to a
   CNN). Nothing else is marked: the client decides for unmarked parts.
@@ -18,7 +19,8 @@ import importlib
 
 import gymnasium as gym
 
-_PLUGINS = {"ALE/": ("ale_py", None), "MinAtar/": ("minatar.gym", "register_envs")}
+_PLUGINS = {"ALE/": ("ale_py", None), "MinAtar/": ("minatar.gym", "register_envs"),
+            "MiniGrid-": ("minigrid", None), "BabyAI-": ("minigrid", None)}  # importing minigrid registers its ids
 
 
 def register_family(env_id: str) -> None:
@@ -30,7 +32,7 @@ def register_family(env_id: str) -> None:
         except ImportError as e:
             raise ValueError(f"env '{env_id}' needs the Python package of its family ({e.name}); install "
                              f"dirpg with its 'families' extra: pip install 'dirpg[families]'") from None
-        if prefix == "ALE/":
+        if register is None:
             gym.register_envs(mod)
         elif not any(k.startswith(prefix) for k in gym.registry):
             getattr(mod, register)()
