@@ -252,3 +252,23 @@ def test_a_forced_format_that_does_not_fit_is_refused():
         ServedEnvironment("CartPole-v1", key=KEY, snapshot="minatar")
     with pytest.raises(ValueError, match=r"ale-py's AtariEnv|pickle: (step|restoring)"):
         ServedEnvironment("ALE/Pong-v5", key=KEY, snapshot="pickle")
+
+
+def test_minatar_takes_the_whole_64_bit_seed_range():
+    """Java callers draw reset seeds from all 64 bits; MinAtar's RandomState takes 32. The served env folds the seed
+    (high xor low half) and the episode is the one gym.make's env gives for the folded seed."""
+    served = ServedEnvironment("MinAtar/Breakout-v1", key=KEY)
+    for seed in (2**63 + 12345, 2**40 + 7, 2**64 - 1, 5):
+        folded = (seed ^ (seed >> 32)) & 0xFFFF_FFFF
+        view = served.reset(seed, None)
+        live = gym.make("MinAtar/Breakout-v1")
+        obs, _ = live.reset(seed=folded)
+        assert np.frombuffer(view.observation[0].data, dtype=np.uint8).tolist() == \
+            np.asarray(obs, dtype=np.uint8).ravel().tolist()
+        for action in (1, 2, 0, 2, 1):
+            result = served.step(view.state_token, action)
+            obs, reward, terminated, truncated, _ = live.step(action)
+            assert result.reward == reward and result.terminated == terminated
+            assert np.frombuffer(result.next.observation[0].data, dtype=np.uint8).tolist() == \
+                np.asarray(obs, dtype=np.uint8).ravel().tolist()
+            view = result.next

@@ -130,7 +130,7 @@ class ServedEnvironment:
     def reset(self, seed: int, options: dict | None) -> pb.StateView:
         with self._reset_lock:
             env = self._reset_env
-            obs, _ = env.reset(seed=int(seed), options=options or None)
+            obs, _ = env.reset(seed=self._adapter.env_seed(int(seed)), options=options or None)
             episode = self._adapter.start(env, episode_key(seed, options))
             token = self._token(False, self._adapter.capture(env, episode))
             return self._view(env, token, obs, terminal=False)

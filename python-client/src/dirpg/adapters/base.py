@@ -153,6 +153,11 @@ class Adapter(abc.ABC):
     name: str = ""
     kind: int = 0
 
+    def env_seed(self, seed: int) -> int:
+        """The seed ``env.reset`` gets for the protocol's reset seed (an unsigned 64-bit value): itself, unless the
+        family takes fewer bits."""
+        return seed
+
     def start(self, env: gym.Env, episode_key: bytes) -> bytes:
         return b""
 

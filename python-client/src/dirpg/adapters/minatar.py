@@ -25,6 +25,11 @@ class MinAtarAdapter(PooledAdapter):
         check_wrappers(env)
         super().__init__(make)
 
+    def env_seed(self, seed: int) -> int:
+        """MinAtar seeds a NumPy RandomState, which takes 32 bits: the high and low halves of the 64-bit seed are
+        xor-ed, so every 64-bit seed still picks an episode (Java callers draw seeds from the whole range)."""
+        return (seed ^ (seed >> 32)) & 0xFFFF_FFFF
+
     def get(self, slot):
         game = slot.u.game
         attrs = {k: v for k, v in vars(game.env).items() if k not in _CONSTANTS}
