@@ -78,6 +78,9 @@ public record MiniGridSetup(int maps, long budget, int seeds, int evalEvery, int
         // the authors' reinforce.py: rewards-to-go without a baseline (why their REINFORCE curve is low)
         out.add(new Curve("reinforce-rtg-no-baseline",
                 base.toBuilder().algorithm(Algorithm.REINFORCE_RTG).reinforceNoBaseline(true).build()));
+        // the default of the authors' run.py: trajectory-level, no baseline (issue 16's first candidate)
+        out.add(new Curve("reinforce-no-baseline",
+                base.toBuilder().algorithm(Algorithm.REINFORCE).reinforceNoBaseline(true).build()));
         out.add(new Curve("cem", base.toBuilder().algorithm(Algorithm.CEM).build()));
         return out;
     }
