@@ -29,9 +29,11 @@ import org.dirpg.search.SearchConfig;
  * step. On an in-process environment the K searches run on K threads, each calling the environment and the policy
  * directly (both must allow concurrent {@code step} and {@code logProbabilities} calls). On a remote environment
  * ({@link Environment#isRemote()}) the searches' environment steps and policy evaluations are coalesced into batched
- * calls (one StepBatch round trip, one network forward pass for all of them), which saves round trips. Either way
- * every search's draws come from its own seed and the gradients are summed in search order, so the run does not
- * depend on thread scheduling.
+ * calls (one StepBatch round trip, one network forward pass for all of them), which saves round trips. When the
+ * policy allows concurrent gradients, each search's gradient is split into {@link GradientParts} computed on the
+ * search threads by whichever is free, so a search that ends early does not leave its thread idle until the slowest
+ * one ends. Either way every search's draws come from its own seed and the gradients are summed in search order (and
+ * part order), so the run does not depend on thread scheduling.
  *
  * <p>Runs that cannot learn say so: a budget shorter than the environment's episode limit is refused at construction
  * ({@link EpisodeLimits}), or at the first update when the spec declares no limit and the first a_opt is longer than
@@ -134,9 +136,12 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         long first = -1;
         for (Searched s : results) {
             SearchResult r = s.result();
-            if (s.gradient() != null) {
-                for (int i = 0; i < gradient.length; i++) {
-                    gradient[i] += s.gradient()[i];
+            if (s.gradientParts() != null) {
+                for (Future<double[]> part : s.gradientParts()) {
+                    double[] g = await(part);
+                    for (int i = 0; i < gradient.length; i++) {
+                        gradient[i] += g[i];
+                    }
                 }
             } else {
                 steps.addAll(s.steps());
@@ -165,25 +170,34 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
     }
 
     /**
-     * One search of an update with its weighted steps (eq. 10 over K searches: weights 1/(eps K)), and their gradient
-     * when it was computed on the search's own thread (null: the update computes it).
+     * One search of an update with its weighted steps (eq. 10 over K searches: weights 1/(eps K)), and the gradients
+     * of its {@link GradientParts} when the search threads compute them (null: the update computes the gradient).
      */
-    private record Searched(SearchResult result, List<WeightedStep> steps, double[] gradient) {
+    private record Searched(SearchResult result, List<WeightedStep> steps, List<Future<double[]>> gradientParts) {
     }
 
-    /** Searches episode {@code episodeSeed} with Gamma from {@code searchSeed}; on a search thread also its gradient. */
-    private Searched searchOne(long episodeSeed, long searchSeed, boolean gradientHere) {
+    /**
+     * Searches episode {@code episodeSeed} with Gamma from {@code searchSeed}; when {@code gradientParts}, also hands
+     * its gradient's parts to the search threads, where whichever thread is free computes them.
+     */
+    private Searched searchOne(long episodeSeed, long searchSeed, boolean gradientParts) {
         SearchResult r = estimator.search(searchEnv, searchPolicy, env.reset(episodeSeed), searchSeed);
         List<WeightedStep> steps = new ArrayList<>();
         for (WeightedStep s : estimator.update(r)) {
             steps.add(new WeightedStep(s.state(), s.action(), s.weight() / searchesInFlight));
         }
-        double[] gradient = null;
-        if (gradientHere) {
-            gradient = new double[policy.numParameters()];
-            policy.addGradient(steps, gradient);
+        List<Future<double[]>> parts = null;
+        if (gradientParts) {
+            parts = new ArrayList<>();
+            for (List<WeightedStep> part : GradientParts.of(steps)) {
+                parts.add(pool.submit(() -> {
+                    double[] gradient = new double[policy.numParameters()];
+                    policy.addGradient(part, gradient);
+                    return gradient;
+                }));
+            }
         }
-        return new Searched(r, steps, gradient);
+        return new Searched(r, steps, parts);
     }
 
     private List<Searched> searchAll() {
@@ -196,17 +210,23 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         if (pool == null) {
             return List.of(searchOne(episodeSeeds[0], searchSeeds[0], false));
         }
-        boolean gradientHere = policy.concurrentGradients();
+        boolean gradientParts = policy.concurrentGradients();
         List<Future<Searched>> futures = new ArrayList<>();
         for (int k = 0; k < searchesInFlight; k++) {
             int i = k;
-            futures.add(pool.submit(() -> searchOne(episodeSeeds[i], searchSeeds[i], gradientHere)));
+            futures.add(pool.submit(() -> searchOne(episodeSeeds[i], searchSeeds[i], gradientParts)));
         }
         List<Searched> out = new ArrayList<>();
+        for (Future<Searched> f : futures) {
+            out.add(await(f));
+        }
+        return out;
+    }
+
+    /** The value of a task on the search threads, rethrowing its failure. */
+    private static <T> T await(Future<T> f) {
         try {
-            for (Future<Searched> f : futures) {
-                out.add(f.get());
-            }
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while searching", e);
@@ -217,7 +237,6 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
             }
             throw new IllegalStateException(cause);
         }
-        return out;
     }
 
     /** The last update's (last) search result; null before the first update. */
