@@ -21,7 +21,7 @@ import org.dirpg.policy.WeightedStep;
  */
 final class GradientParts {
     /** Distinct observations a part: large enough that a part's own gradient vector is a small overhead. */
-    static final int OBSERVATIONS = 32;
+    static final int OBSERVATIONS = 16;
 
     private GradientParts() {
     }
