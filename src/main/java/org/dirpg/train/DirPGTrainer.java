@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RunnableFuture;
 import java.util.function.Consumer;
 import org.dirpg.concurrent.CoalescingEnvironment;
 import org.dirpg.concurrent.CoalescingPolicy;
@@ -173,12 +175,13 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
      * One search of an update with its weighted steps (eq. 10 over K searches: weights 1/(eps K)), and the gradients
      * of its {@link GradientParts} when the search threads compute them (null: the update computes the gradient).
      */
-    private record Searched(SearchResult result, List<WeightedStep> steps, List<Future<double[]>> gradientParts) {
+    private record Searched(SearchResult result, List<WeightedStep> steps, List<FutureTask<double[]>> gradientParts) {
     }
 
     /**
      * Searches episode {@code episodeSeed} with Gamma from {@code searchSeed}; when {@code gradientParts}, also hands
-     * its gradient's parts to the search threads, where whichever thread is free computes them.
+     * its gradient's parts to the search threads and computes them itself in order, each part on whichever thread
+     * takes it first (a free search thread, or a caller that waits for this search).
      */
     private Searched searchOne(long episodeSeed, long searchSeed, boolean gradientParts) {
         SearchResult r = estimator.search(searchEnv, searchPolicy, env.reset(episodeSeed), searchSeed);
@@ -186,20 +189,36 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         for (WeightedStep s : estimator.update(r)) {
             steps.add(new WeightedStep(s.state(), s.action(), s.weight() / searchesInFlight));
         }
-        List<Future<double[]>> parts = null;
+        List<FutureTask<double[]>> parts = null;
         if (gradientParts) {
             parts = new ArrayList<>();
             for (List<WeightedStep> part : GradientParts.of(steps)) {
-                parts.add(pool.submit(() -> {
+                FutureTask<double[]> task = new FutureTask<>(() -> {
                     double[] gradient = new double[policy.numParameters()];
                     policy.addGradient(part, gradient);
                     return gradient;
-                }));
+                });
+                parts.add(task);
+                pool.execute(task);
             }
+            help(parts);
         }
-        return new Searched(r, steps, parts);
+        return new Searched(r, steps, parts == null ? null : List.copyOf(parts));
     }
 
+    /** Runs the tasks no thread has taken yet (a FutureTask runs once: taken ones are skipped). */
+    private static void help(List<? extends RunnableFuture<?>> tasks) {
+        for (RunnableFuture<?> t : tasks) {
+            t.run();
+        }
+    }
+
+    /**
+     * The K searches of an update. Without coalescing the calling thread searches too: search 0 on it, the others on
+     * the pool, and it then takes any search no pool thread has started and any gradient part not yet taken, so
+     * between updates it does not sleep while the pool works (a hand-off fewer each update, which on a busy machine
+     * costs a scheduling delay). Coalesced searches all run on the pool, which batches their calls.
+     */
     private List<Searched> searchAll() {
         long[] episodeSeeds = new long[searchesInFlight];
         long[] searchSeeds = new long[searchesInFlight];
@@ -211,14 +230,28 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
             return List.of(searchOne(episodeSeeds[0], searchSeeds[0], false));
         }
         boolean gradientParts = policy.concurrentGradients();
-        List<Future<Searched>> futures = new ArrayList<>();
-        for (int k = 0; k < searchesInFlight; k++) {
+        int first = coalescing ? 0 : 1;
+        List<FutureTask<Searched>> tasks = new ArrayList<>();
+        for (int k = first; k < searchesInFlight; k++) {
             int i = k;
-            futures.add(pool.submit(() -> searchOne(episodeSeeds[i], searchSeeds[i], gradientParts)));
+            FutureTask<Searched> task =
+                    new FutureTask<>(() -> searchOne(episodeSeeds[i], searchSeeds[i], gradientParts));
+            tasks.add(task);
+            pool.execute(task);
         }
         List<Searched> out = new ArrayList<>();
-        for (Future<Searched> f : futures) {
-            out.add(await(f));
+        if (!coalescing) {
+            out.add(searchOne(episodeSeeds[0], searchSeeds[0], gradientParts));
+        }
+        for (FutureTask<Searched> task : tasks) {
+            if (!coalescing) {
+                task.run();
+            }
+            Searched s = await(task);
+            if (s.gradientParts() != null) {
+                help(s.gradientParts());
+            }
+            out.add(s);
         }
         return out;
     }
