@@ -28,8 +28,9 @@ import org.dirpg.search.SearchConfig;
  *
  * <p>With {@code searchesInFlight} K = 1 (the paper's setting) an update is one episode. With K > 1, K episodes, each
  * with its own seed, are searched concurrently against the same theta and their gradients are averaged into one
- * step. On an in-process environment the K searches run on K threads, each calling the environment and the policy
- * directly (both must allow concurrent {@code step} and {@code logProbabilities} calls). On a remote environment
+ * step. On an in-process environment the K searches run on K threads (the caller's and K - 1 of a pool), each
+ * calling the environment and the policy directly (both must allow concurrent {@code step} and
+ * {@code logProbabilities} calls). On a remote environment
  * ({@link Environment#isRemote()}) the searches' environment steps and policy evaluations are coalesced into batched
  * calls (one StepBatch round trip, one network forward pass for all of them), which saves round trips. When the
  * policy allows concurrent gradients, each search's gradient is split into {@link GradientParts} computed on the
@@ -75,8 +76,8 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
 
     /**
      * As {@link #DirPGTrainer(Environment, Policy, SearchConfig, Adam, long, int)}, running the K searches on
-     * {@code searchThreads} (any number of threads; the caller shuts it down) instead of a pool of K threads of its
-     * own. The run is the same whatever the pool.
+     * {@code searchThreads} (any number of threads; the caller shuts it down) instead of a pool of its own (K - 1
+     * threads beside the caller's, K when coalescing). The run is the same whatever the pool.
      */
     public DirPGTrainer(Environment env, Policy policy, SearchConfig config, Adam adam, long seed, int searchesInFlight,
                         ExecutorService searchThreads) {
@@ -101,7 +102,8 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         }
         this.ownsPool = searchesInFlight > 1 && searchThreads == null;
         this.pool = searchesInFlight == 1 ? null : searchThreads != null ? searchThreads
-                : Executors.newFixedThreadPool(searchesInFlight, r -> {
+                // without coalescing the calling thread is one of the K search threads
+                : Executors.newFixedThreadPool(coalescing ? searchesInFlight : searchesInFlight - 1, r -> {
                     Thread t = new Thread(r, "dirpg-search");
                     t.setDaemon(true);
                     return t;
