@@ -18,7 +18,9 @@ import org.dirpg.train.DirPGTrainer;
  * observation rendered, as the search uses it), the conv policy's states/s on the plain-array path, and DirPG
  * interactions/s end to end at the paper's setting (MultiRoom-N6, paper reward, actions {0, 1, 2, 5}, budget 3,000 per map, A* alpha 0.2 with the discounted heuristic,
  * pruning, eps 1, one Adam step per map) with the paper's network as {@code train --policy conv} builds it, for K = 1
- * and K = 2 searches in flight, and their ratio.
+ * and K = 2 searches in flight, and their ratio. Beside each rate, the process's CPU time per interaction (all
+ * threads, GC and JIT included): on a shared machine the rates move with the load, while this figure stays put unless
+ * the K threads contend (then K = 2 costs more CPU per interaction than K = 1).
  */
 public final class TwinBench {
     static final Map<String, String> PAPER = Map.of("paperReward", "true", "actions", "0,1,2,5");
@@ -59,6 +61,7 @@ public final class TwinBench {
                     .envId(env.spec().id()).policy("conv").seed(7).build(), env);
             try (DirPGTrainer trainer = new DirPGTrainer(env, p, paperSearch(), new Adam(1e-3), 5, k)) {
                 trainer.update();
+                long cpu0 = ProcessCpu.nanos();
                 long t0 = System.nanoTime();
                 long interactions = 0;
                 long updates = 0;
@@ -67,9 +70,11 @@ public final class TwinBench {
                     updates++;
                 } while (System.nanoTime() - t0 < seconds * 1e9);
                 double secs = (System.nanoTime() - t0) / 1e9;
+                double cpuMicros = (ProcessCpu.nanos() - cpu0) / 1e3 / interactions;
                 rate[k] = interactions / secs;
-                out.printf("DirPG end to end on the twin, paper setting, K = %d: %,10.0f interactions/s (%d maps, %s)%s%n",
-                        k, rate[k], updates, p.getClass().getSimpleName(),
+                out.printf("DirPG end to end on the twin, paper setting, K = %d: %,10.0f interactions/s (%d maps, %s, "
+                                + "%.1f us CPU/interaction)%s%n",
+                        k, rate[k], updates * k, p.getClass().getSimpleName(), cpuMicros,
                         k == 1 ? "" : trainer.coalescing() ? ", coalesced" : ", K threads"
                                 + (p.concurrentGradients() ? " (gradients too)" : " (gradient on one thread)"));
             }

@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RunnableFuture;
 import java.util.function.Consumer;
 import org.dirpg.concurrent.CoalescingEnvironment;
 import org.dirpg.concurrent.CoalescingPolicy;
@@ -26,12 +28,15 @@ import org.dirpg.search.SearchConfig;
  *
  * <p>With {@code searchesInFlight} K = 1 (the paper's setting) an update is one episode. With K > 1, K episodes, each
  * with its own seed, are searched concurrently against the same theta and their gradients are averaged into one
- * step. On an in-process environment the K searches run on K threads, each calling the environment and the policy
- * directly (both must allow concurrent {@code step} and {@code logProbabilities} calls). On a remote environment
+ * step. On an in-process environment the K searches run on K threads (the caller's and K - 1 of a pool), each
+ * calling the environment and the policy directly (both must allow concurrent {@code step} and
+ * {@code logProbabilities} calls). On a remote environment
  * ({@link Environment#isRemote()}) the searches' environment steps and policy evaluations are coalesced into batched
- * calls (one StepBatch round trip, one network forward pass for all of them), which saves round trips. Either way
- * every search's draws come from its own seed and the gradients are summed in search order, so the run does not
- * depend on thread scheduling.
+ * calls (one StepBatch round trip, one network forward pass for all of them), which saves round trips. When the
+ * policy allows concurrent gradients, each search's gradient is split into {@link GradientParts} computed on the
+ * search threads by whichever is free, so a search that ends early does not leave its thread idle until the slowest
+ * one ends. Either way every search's draws come from its own seed and the gradients are summed in search order (and
+ * part order), so the run does not depend on thread scheduling.
  *
  * <p>Runs that cannot learn say so: a budget shorter than the environment's episode limit is refused at construction
  * ({@link EpisodeLimits}), or at the first update when the spec declares no limit and the first a_opt is longer than
@@ -71,8 +76,8 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
 
     /**
      * As {@link #DirPGTrainer(Environment, Policy, SearchConfig, Adam, long, int)}, running the K searches on
-     * {@code searchThreads} (any number of threads; the caller shuts it down) instead of a pool of K threads of its
-     * own. The run is the same whatever the pool.
+     * {@code searchThreads} (any number of threads; the caller shuts it down) instead of a pool of its own (K - 1
+     * threads beside the caller's, K when coalescing). The run is the same whatever the pool.
      */
     public DirPGTrainer(Environment env, Policy policy, SearchConfig config, Adam adam, long seed, int searchesInFlight,
                         ExecutorService searchThreads) {
@@ -97,7 +102,8 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         }
         this.ownsPool = searchesInFlight > 1 && searchThreads == null;
         this.pool = searchesInFlight == 1 ? null : searchThreads != null ? searchThreads
-                : Executors.newFixedThreadPool(searchesInFlight, r -> {
+                // without coalescing the calling thread is one of the K search threads
+                : Executors.newFixedThreadPool(coalescing ? searchesInFlight : searchesInFlight - 1, r -> {
                     Thread t = new Thread(r, "dirpg-search");
                     t.setDaemon(true);
                     return t;
@@ -134,9 +140,12 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         long first = -1;
         for (Searched s : results) {
             SearchResult r = s.result();
-            if (s.gradient() != null) {
-                for (int i = 0; i < gradient.length; i++) {
-                    gradient[i] += s.gradient()[i];
+            if (s.gradientParts() != null) {
+                for (Future<double[]> part : s.gradientParts()) {
+                    double[] g = await(part);
+                    for (int i = 0; i < gradient.length; i++) {
+                        gradient[i] += g[i];
+                    }
                 }
             } else {
                 steps.addAll(s.steps());
@@ -165,27 +174,53 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
     }
 
     /**
-     * One search of an update with its weighted steps (eq. 10 over K searches: weights 1/(eps K)), and their gradient
-     * when it was computed on the search's own thread (null: the update computes it).
+     * One search of an update with its weighted steps (eq. 10 over K searches: weights 1/(eps K)), and the gradients
+     * of its {@link GradientParts} when the search threads compute them (null: the update computes the gradient).
      */
-    private record Searched(SearchResult result, List<WeightedStep> steps, double[] gradient) {
+    private record Searched(SearchResult result, List<WeightedStep> steps, List<FutureTask<double[]>> gradientParts) {
     }
 
-    /** Searches episode {@code episodeSeed} with Gamma from {@code searchSeed}; on a search thread also its gradient. */
-    private Searched searchOne(long episodeSeed, long searchSeed, boolean gradientHere) {
+    /**
+     * Searches episode {@code episodeSeed} with Gamma from {@code searchSeed}; when {@code gradientParts}, also hands
+     * its gradient's parts to the search threads and computes them itself in order, each part on whichever thread
+     * takes it first (a free search thread, or a caller that waits for this search).
+     */
+    private Searched searchOne(long episodeSeed, long searchSeed, boolean gradientParts) {
         SearchResult r = estimator.search(searchEnv, searchPolicy, env.reset(episodeSeed), searchSeed);
         List<WeightedStep> steps = new ArrayList<>();
         for (WeightedStep s : estimator.update(r)) {
             steps.add(new WeightedStep(s.state(), s.action(), s.weight() / searchesInFlight));
         }
-        double[] gradient = null;
-        if (gradientHere) {
-            gradient = new double[policy.numParameters()];
-            policy.addGradient(steps, gradient);
+        List<FutureTask<double[]>> parts = null;
+        if (gradientParts) {
+            parts = new ArrayList<>();
+            for (List<WeightedStep> part : GradientParts.of(steps)) {
+                FutureTask<double[]> task = new FutureTask<>(() -> {
+                    double[] gradient = new double[policy.numParameters()];
+                    policy.addGradient(part, gradient);
+                    return gradient;
+                });
+                parts.add(task);
+                pool.execute(task);
+            }
+            help(parts);
         }
-        return new Searched(r, steps, gradient);
+        return new Searched(r, steps, parts == null ? null : List.copyOf(parts));
     }
 
+    /** Runs the tasks no thread has taken yet (a FutureTask runs once: taken ones are skipped). */
+    private static void help(List<? extends RunnableFuture<?>> tasks) {
+        for (RunnableFuture<?> t : tasks) {
+            t.run();
+        }
+    }
+
+    /**
+     * The K searches of an update. Without coalescing the calling thread searches too: search 0 on it, the others on
+     * the pool, and it then takes any search no pool thread has started and any gradient part not yet taken, so
+     * between updates it does not sleep while the pool works (a hand-off fewer each update, which on a busy machine
+     * costs a scheduling delay). Coalesced searches all run on the pool, which batches their calls.
+     */
     private List<Searched> searchAll() {
         long[] episodeSeeds = new long[searchesInFlight];
         long[] searchSeeds = new long[searchesInFlight];
@@ -196,17 +231,37 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
         if (pool == null) {
             return List.of(searchOne(episodeSeeds[0], searchSeeds[0], false));
         }
-        boolean gradientHere = policy.concurrentGradients();
-        List<Future<Searched>> futures = new ArrayList<>();
-        for (int k = 0; k < searchesInFlight; k++) {
+        boolean gradientParts = policy.concurrentGradients();
+        int first = coalescing ? 0 : 1;
+        List<FutureTask<Searched>> tasks = new ArrayList<>();
+        for (int k = first; k < searchesInFlight; k++) {
             int i = k;
-            futures.add(pool.submit(() -> searchOne(episodeSeeds[i], searchSeeds[i], gradientHere)));
+            FutureTask<Searched> task =
+                    new FutureTask<>(() -> searchOne(episodeSeeds[i], searchSeeds[i], gradientParts));
+            tasks.add(task);
+            pool.execute(task);
         }
         List<Searched> out = new ArrayList<>();
-        try {
-            for (Future<Searched> f : futures) {
-                out.add(f.get());
+        if (!coalescing) {
+            out.add(searchOne(episodeSeeds[0], searchSeeds[0], gradientParts));
+        }
+        for (FutureTask<Searched> task : tasks) {
+            if (!coalescing) {
+                task.run();
             }
+            Searched s = await(task);
+            if (s.gradientParts() != null) {
+                help(s.gradientParts());
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** The value of a task on the search threads, rethrowing its failure. */
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while searching", e);
@@ -217,7 +272,6 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
             }
             throw new IllegalStateException(cause);
         }
-        return out;
     }
 
     /** The last update's (last) search result; null before the first update. */

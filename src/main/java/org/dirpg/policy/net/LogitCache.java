@@ -2,7 +2,7 @@ package org.dirpg.policy.net;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Logits by observation for one theta: within a search theta is fixed, and many search nodes share an observation
@@ -17,8 +17,9 @@ public final class LogitCache {
     private static final long MAX_WORDS = 1L << 24;
 
     private final ConcurrentHashMap<Key, double[]> logits = new ConcurrentHashMap<>();
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
+    // counted on every lookup by every search thread: LongAdders, so K threads do not contend on one cache line
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     private volatile int capacity = MAX_ENTRIES;
 
     /** The exact packed key of an observation. */
@@ -51,7 +52,7 @@ public final class LogitCache {
     /** The cached logits of {@code key}, or null (counted as a miss). */
     public double[] get(Key key) {
         double[] found = logits.get(key);
-        (found == null ? misses : hits).incrementAndGet();
+        (found == null ? misses : hits).increment();
         return found;
     }
 
@@ -72,11 +73,11 @@ public final class LogitCache {
     }
 
     public long hits() {
-        return hits.get();
+        return hits.sum();
     }
 
     public long misses() {
-        return misses.get();
+        return misses.sum();
     }
 
     /** An exact packed observation. */
