@@ -28,7 +28,8 @@ from dataclasses import dataclass
 MAGIC = b"DPGT"
 TOKEN_VERSION = 1
 _HEADER = struct.Struct(">4sBB8sH")
-_MAC_LEN = 32
+MAC_LEN = 32
+_MAC_LEN = MAC_LEN
 MIN_KEY_BYTES = 16
 KEY_ENV_VAR = "DIRPG_TOKEN_KEY"
 
