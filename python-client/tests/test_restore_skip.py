@@ -187,3 +187,18 @@ def test_rng_watch_falls_back_to_the_api_for_other_bit_generators():
     draws = u._np_random.random(2)
     watch.set(u, state)
     assert np.array_equal(u._np_random.random(2), draws)
+
+
+def test_rng_watch_sets_states_it_never_saw_and_reads_them_back_as_the_api_does():
+    u = _Holder(np.random.default_rng(21))
+    watch = RngWatch()
+    watch.get(u)
+    for seed in range(20):
+        source = np.random.default_rng(seed)
+        source.integers(0, 2**32, size=seed % 3, dtype=np.uint32)  # has_uint32 set on some
+        state = _api_state(source)
+        watch.set(u, state)
+        assert _api_state(u._np_random) == state
+        assert watch.get(u) == state
+        assert np.array_equal(u._np_random.random(4), source.random(4))
+        assert watch.get(u) == _api_state(u._np_random)

@@ -129,11 +129,7 @@ def _rng_of(u):
     rng = u._np_random
     if rng is None:
         return None
-    state = rng.bit_generator.state
-    if state["bit_generator"] == "PCG64":
-        inner = state["state"]
-        return (inner["state"], inner["inc"], state["has_uint32"], state["uinteger"])
-    return state
+    return _rng_of_generator(rng)
 
 
 def _set_rng_of(u, state) -> None:
@@ -145,16 +141,22 @@ def _set_rng_of(u, state) -> None:
     u.np_random.bit_generator.state = state
 
 
-class RngWatch:
-    """Reads and sets one env's Gymnasium RNG state (as ``_rng_of``/``_set_rng_of``) without NumPy's
-    ``bit_generator.state`` dict when the state is the one last read or set here.
+_LITTLE = sys.byteorder == "little"
+_HEAD = struct.Struct("<iI")
 
-    NumPy builds that dict (and parses it back) on every get and set, ~4-5 us each. For a PCG64 Generator this class
-    keeps a view of the generator's raw state (the 128-bit state and increment and the buffered 32 bits, 40 bytes of
-    the BitGenerator's C struct) and the tuple they stand for: when the raw bytes equal those last seen, the state is
-    that tuple (a 0.3 us comparison). The view is only used after checking, on this very generator, that its bytes
-    are exactly the state the official API reports (so an other layout or build falls back to the API); a replaced
-    generator (a reseed) is noticed by identity and read through the API again.
+
+class RngWatch:
+    """Reads and sets one env's Gymnasium RNG state (the values ``_rng_of``/``_set_rng_of`` read and set) without
+    NumPy's ``bit_generator.state`` dict, which NumPy builds (and parses back) on every get and set, ~4-5 us each.
+
+    For a PCG64 Generator (Gymnasium's) this keeps a view of the generator's raw state: the 128-bit state and
+    increment and the buffered 32 bits, 40 bytes of the BitGenerator's C struct (numpy/random/src/pcg64/pcg64.h:
+    ``{pcg64_random_t *pcg_state; int has_uint32; uint32_t uinteger}``). The view is trusted only after checking,
+    on that very generator object, that its bytes are exactly the state the official API reports; any other bit
+    generator, byte order or layout goes through the API every time. With a trusted view: a get whose raw bytes
+    equal those last seen returns the tuple last seen (a 0.3 us comparison), another get decodes the bytes (what
+    NumPy's getter reads), and a set writes them (what NumPy's setter writes) unless they are there already. A
+    generator replaced (a reseed) is noticed by identity and checked again.
     """
 
     __slots__ = ("rng", "_head", "_pcg", "raw", "value")
@@ -162,51 +164,72 @@ class RngWatch:
     def __init__(self):
         self.rng = None  # the Generator the view belongs to (also keeps its memory alive)
         self._head = self._pcg = None
-        self.raw = None  # raw bytes when ``value`` was read or set
+        self.raw = None  # the raw bytes of ``value``
         self.value = None
 
-    def _watch(self, rng, value) -> None:
+    def _trust(self, rng) -> bool:
+        """Points the view at ``rng`` if its raw bytes check out against the API (see the class docstring)."""
         self.rng, self._head, self._pcg, self.raw, self.value = rng, None, None, None, None
+        if not _LITTLE:
+            return False
+        value = _rng_of_generator(rng)
         if not isinstance(value, tuple):
-            return
-        try:  # numpy/random/src/pcg64/pcg64.h: struct {pcg64_random_t *pcg_state; int has_uint32; uint32 uinteger}
+            return False
+        try:
             address = rng.bit_generator.ctypes.state_address
             pointer = ctypes.c_void_p.from_address(address).value
-            head = (ctypes.c_char * 16).from_address(address)
+            head = (ctypes.c_char * 8).from_address(address + 8)
             pcg = (ctypes.c_char * 32).from_address(pointer)
         except Exception:  # no ctypes view of this generator: the API every time
-            return
-        state, inc, has_uint32, uinteger = value
-        want = (state.to_bytes(16, sys.byteorder) + inc.to_bytes(16, sys.byteorder)
-                if sys.byteorder == "little" else None)
-        if want is None or pcg.raw != want or head.raw[8:16] != struct.pack("=iI", has_uint32, uinteger):
-            return
-        self._head, self._pcg = head, pcg
-        self.raw = head.raw[8:] + pcg.raw
-        self.value = value
-
-    def _unchanged(self, rng) -> bool:
-        return (rng is self.rng and self._pcg is not None
-                and self._head.raw[8:] + self._pcg.raw == self.raw)
+            return False
+        raw = head.raw + pcg.raw
+        if raw != _raw(value):
+            return False
+        self._head, self._pcg, self.raw, self.value = head, pcg, raw, value
+        return True
 
     def get(self, u):
         rng = u._np_random
         if rng is None:
             return None
-        if self._unchanged(rng):
-            return self.value
-        value = _rng_of(u)
-        self._watch(rng, value)
-        return value
+        if rng is not self.rng and not self._trust(rng):
+            return _rng_of(u)
+        if self._pcg is None:
+            return _rng_of(u)
+        raw = self._head.raw + self._pcg.raw
+        if raw != self.raw:
+            has_uint32, uinteger = _HEAD.unpack_from(raw)
+            self.raw, self.value = raw, (int.from_bytes(raw[8:24], "little"), int.from_bytes(raw[24:40], "little"),
+                                         has_uint32, uinteger)
+        return self.value
 
     def set(self, u, value) -> None:
         if value is None:
             return
         rng = u._np_random
-        if rng is not None and value == self.value and self._unchanged(rng):
+        if rng is None or not isinstance(value, tuple) or (rng is not self.rng and not self._trust(rng)) \
+                or self._pcg is None:
+            _set_rng_of(u, value)
             return
-        _set_rng_of(u, value)
-        self._watch(u._np_random, value)
+        if value is not self.value and value != self.value:
+            self.value, self.raw = value, _raw(value)
+        raw = self.raw
+        if self._head.raw + self._pcg.raw != raw:
+            ctypes.memmove(self._head, raw[:8], 8)
+            ctypes.memmove(self._pcg, raw[8:], 32)
+
+
+def _raw(value: tuple) -> bytes:
+    state, inc, has_uint32, uinteger = value
+    return _HEAD.pack(has_uint32, uinteger) + state.to_bytes(16, "little") + inc.to_bytes(16, "little")
+
+
+def _rng_of_generator(rng):
+    state = rng.bit_generator.state
+    if state["bit_generator"] == "PCG64":
+        inner = state["state"]
+        return (inner["state"], inner["inc"], state["has_uint32"], state["uinteger"])
+    return state
 
 
 class _Slot:
