@@ -83,6 +83,8 @@ def set_wrapper_state(env: gym.Env, states: tuple) -> None:
 
 
 def _chain_state(chain: list) -> tuple:
+    if len(chain) == 2 and type(chain[0]) is TimeLimit and type(chain[1]) is OrderEnforcing:
+        return (chain[0]._elapsed_steps, chain[1]._has_reset)  # gym.make's usual chain, as the loop below gives it
     out = []
     for w in chain:
         if isinstance(w, TimeLimit):
@@ -331,7 +333,8 @@ class PooledAdapter(Adapter):
                 return None
             slot = self._idle.pop(next(reversed(self._idle)))
             if slot.key is not None:
-                del self._at[slot.key]
+                if self._at.get(slot.key) is slot:
+                    del self._at[slot.key]
                 slot.key = None
             return slot
 
