@@ -151,6 +151,18 @@ class ObservationEncoder:
             out.append(pb.Tensor(name=f.name, shape=shape_list, dtype=f.dtype, data=arr.tobytes()))
         return out
 
+    def encode_into(self, tensors, obs) -> None:
+        """``encode``, the tensors added to ``tensors`` (a message's repeated Tensor field) in place: building them
+        inside the response saves copying them into it."""
+        for f, path, shape_list in self._plan:
+            value = obs
+            for key in path:
+                value = value[key]
+            arr = np.asarray(value, dtype=f.wire)
+            if arr.shape != f.shape:
+                raise ValueError(f"observation '{f.name}' has shape {arr.shape}; its space says {f.shape}")
+            tensors.add(name=f.name, shape=shape_list, dtype=f.dtype, data=arr.tobytes())
+
 
 def decode_tensor(t: pb.Tensor) -> np.ndarray:
     """A protocol tensor back to a numpy array (the client side)."""

@@ -137,6 +137,14 @@ class ServedEnvironment:
             return self._view(token, obs, False, bounds)
 
     def step(self, token: bytes, action: int) -> pb.StepResult:
+        result = pb.StepResult()
+        self.step_into(result, token, action)
+        return result
+
+    def step_into(self, result: pb.StepResult, token: bytes, action: int) -> None:
+        """``step``, written into ``result`` (an empty StepResult, e.g. one just added to a StepBatchResponse): the
+        server builds its response in place instead of copying every result into it. On an error ``result`` may
+        be partly written."""
         payload = self._issued.get(token)
         if payload is None:
             decoded = self._codec.decode(token)
@@ -160,12 +168,16 @@ class ServedEnvironment:
             done = terminated or truncated
             bounds = self._bounds_at(env, done)  # before the capture: the token holds whatever the hooks leave
             next_token = self._token(done, adapter.capture(env, episode))
-            view = self._view(next_token, obs, done, bounds)  # while the env is ours: obs may be its buffer
+            self._fill_view(result.next, next_token, obs, done, bounds)  # while the env is ours: obs may be its buffer
             if not done:
                 adapter.mark(env, next_token[-MAC_LEN:])
         finally:
             adapter.release(handle)
-        return pb.StepResult(next=view, reward=reward, terminated=terminated, truncated=truncated)
+        result.reward = reward
+        if terminated:
+            result.terminated = True
+        if truncated:
+            result.truncated = True
 
     # --- helpers --------------------------------------------------------------------------------------------
 
@@ -198,6 +210,22 @@ class ServedEnvironment:
                             legal_actions=0 if terminal else self.legal_mask, terminal=terminal,
                             return_to_go_upper_bound=upper, return_to_go_lower_bound=lower,
                             return_to_go_heuristic=heuristic)
+
+    def _fill_view(self, view: pb.StateView, token: bytes, obs, terminal: bool, bounds) -> None:
+        """``_view`` built in place, inside the response (the same message, without copying it in)."""
+        view.state_token = token
+        self._encoder.encode_into(view.observation, obs)
+        if terminal:
+            view.terminal = True
+        else:
+            view.legal_actions = self.legal_mask
+        upper, lower, heuristic = bounds
+        if upper is not None:
+            view.return_to_go_upper_bound = upper
+        if lower is not None:
+            view.return_to_go_lower_bound = lower
+        if heuristic is not None:
+            view.return_to_go_heuristic = heuristic
 
     def observation_tensors(self, obs) -> list[pb.Tensor]:
         """``obs`` (an observation of this env) as the protocol tensors a StateView carries."""
