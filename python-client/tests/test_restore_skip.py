@@ -202,3 +202,36 @@ def test_rng_watch_sets_states_it_never_saw_and_reads_them_back_as_the_api_does(
         assert watch.get(u) == state
         assert np.array_equal(u._np_random.random(4), source.random(4))
         assert watch.get(u) == _api_state(u._np_random)
+
+
+def test_a_format_with_only_the_older_restored_still_serves():
+    import pickle
+    from contextlib import contextmanager
+
+    from dirpg.adapters.base import Adapter
+
+    class OldStyle(Adapter):
+        kind = 1
+        name = "old-style pickle"
+        exits = 0
+
+        def capture(self, env, episode):
+            return pickle.dumps(env)
+
+        @contextmanager
+        def restored(self, payload):
+            try:
+                yield pickle.loads(payload), b""
+            finally:
+                OldStyle.exits += 1
+
+    served = ServedEnvironment("CartPole-v1", key=KEY)
+    served._adapter = OldStyle()
+    live = served._make()
+    live.reset(seed=2)
+    token = served.reset(2, None).state_token
+    for action in (0, 1, 1):
+        got = served.step(token, action)
+        _same(served, got, live.step(action), "old-style format")
+        token = got.next.state_token
+    assert OldStyle.exits == 3

@@ -273,13 +273,20 @@ class Adapter(abc.ABC):
         finally:
             self.release(handle)
 
-    @abc.abstractmethod
     def acquire(self, payload: bytes, key: bytes | None = None) -> tuple[gym.Env, bytes, object]:
         """``restored`` without the context manager (the server's hot path): (env, episode key, handle); the caller
-        must pass the handle to ``release`` when done with the env, also when stepping failed."""
+        must pass the handle to ``release`` when done with the env, also when stepping failed. The formats here
+        implement it; a format written against the older protocol (only ``restored(payload)``) is entered here."""
+        if type(self).restored is Adapter.restored:
+            raise NotImplementedError(f"{type(self).__name__} implements neither acquire() nor restored()")
+        block = self.restored(payload)
+        env, episode = block.__enter__()
+        return env, episode, block
 
     def release(self, handle) -> None:
         """Ends an ``acquire``."""
+        if handle is not None and hasattr(handle, "__exit__"):
+            handle.__exit__(None, None, None)
 
     def mark(self, env: gym.Env, key: bytes) -> None:
         """Inside a ``restored`` block, after the capture: ``env`` is exactly in the state of the token whose MAC is
