@@ -4,6 +4,8 @@
 # bare env.step and the served step in process (python -m dirpg.bench_env), Java -> Python StepBatch with batch 1
 # and 64 (RemoteBench), and DirPG training interactions/s over the server at K = 1 and K = 4 searches in flight
 # (java -jar target/dirpg.jar train --remote). Then a Markdown table of the ratios (the README's). Numbers only.
+# The training budget covers one episode (the trainer refuses less, see EpisodeLimits): CartPole 500, Taxi 200,
+# DoorKey-8x8 640; Atari is served with max_episode_steps 400 and budget 400; any other env gets budget 100.
 # Needs scripts/setup-python.sh and `mvn -B -q -o package -DskipTests` first.
 #
 # Usage: scripts/bench-families.sh [SECONDS] [UPDATES] [ENV ...]
@@ -22,7 +24,15 @@ trap 'rm -rf "$out"' EXIT
 for env in "${envs[@]}"; do
     tag=$(echo "$env" | tr '/' '_')
     log="$out/$tag.server"
-    "$py" -m dirpg.envserver --env "$env" --host 127.0.0.1 --port 0 > "$log" 2>&1 &
+    budget=100
+    kwargs=()
+    case "$env" in
+        CartPole-v1) budget=500 ;;
+        Taxi-v4) budget=200 ;;
+        MiniGrid-DoorKey-8x8-v0) budget=640 ;;
+        ALE/*) budget=400; kwargs=(--env-kwargs '{"max_episode_steps": 400}') ;;
+    esac
+    "$py" -m dirpg.envserver --env "$env" "${kwargs[@]}" --host 127.0.0.1 --port 0 > "$log" 2>&1 &
     pid=$!
     for _ in $(seq 1 300); do grep -q "listening on" "$log" && break; sleep 0.2; done
     address=$(sed -n 's/.*listening on //p' "$log" | head -1)
@@ -31,8 +41,8 @@ for env in "${envs[@]}"; do
     java -cp target/dirpg.jar org.dirpg.env.remote.RemoteBench "$env" "$address" "$seconds" 4 | tee "$out/$tag.java"
     for k in 1 4; do
         (cd "$out" && java -jar "$root/target/dirpg.jar" train --remote "$address" --env "$env" -n "$updates" \
-            --budget 100 --searches-in-flight "$k" --seed 1) | grep "^dirpg on " | sed "s/^/K=$k: /" \
-            | tee "$out/$tag.k$k"
+            --budget "$budget" --searches-in-flight "$k" --seed 1) | grep "^dirpg on " | sed "s/^/K=$k (budget $budget): /" \
+            | tee "$out/$tag.k$k" || echo "K=$k: the training run failed (see above)"
     done
     kill "$pid"; wait "$pid" 2>/dev/null || true
 done

@@ -2,7 +2,8 @@
 
 Prints steps/s of any served env in process (the bare env as the server makes it; a ServedEnvironment with its
 automatic snapshot format, i.e. restore + step + capture + sign, and with the whole-env pickle where that format
-works) and through the gRPC server from Python (StepBatch with batch 1 and batch 64; skipped with
+works), measured in alternating slices so that their ratio holds on a shared machine, and through the gRPC
+server from Python (StepBatch with batch 1 and batch 64; skipped with
 ``--no-remote``). Starts its own server on 127.0.0.1 unless ``--address`` names one. Numbers only; nothing is
 asserted. Actions are drawn uniformly from the legal set (``--actions`` overrides).
 """
@@ -30,38 +31,73 @@ def _rate(fn, seconds: float) -> float:
     return steps / (time.perf_counter() - start)
 
 
-def bench_bare(served: ServedEnvironment, seconds: float, rng: np.random.Generator) -> float:
+SLICES = 10
+"""In-process figures are measured in alternating slices (bare, served, bare, served, ...), so on a shared machine
+both see the same load and their ratio is meaningful."""
+
+
+def bare_runner(served: ServedEnvironment, rng: np.random.Generator):
     """Bare ``env.step`` of the env as the server makes it; the resets between episodes are not timed (an ALE reset
-    with a seed reloads the ROM, ~0.15 s), as the served figure restarts from a saved root without one."""
+    with a seed reloads the ROM, ~0.15 s), as the served figure restarts from a saved root without one. Returns
+    run(seconds) -> (steps, seconds spent)."""
     env = served._make()
     env.reset(seed=0)
     legal = served.legal_actions
     env.step(legal[0])
-    steps, spent = 0, 0.0
-    while spent < seconds:
-        start = time.perf_counter()
-        for _ in range(100):
-            _, _, term, trunc, _ = env.step(legal[int(rng.integers(len(legal)))])
-            steps += 1
+
+    def run(seconds: float) -> tuple[int, float]:
+        steps, spent = 0, 0.0
+        while spent < seconds:
+            start = time.perf_counter()
+            for _ in range(100):
+                _, _, term, trunc, _ = env.step(legal[int(rng.integers(len(legal)))])
+                steps += 1
+                if term or trunc:
+                    break
+            spent += time.perf_counter() - start
             if term or trunc:
-                break
-        spent += time.perf_counter() - start
-        if term or trunc:
-            env.reset(seed=int(rng.integers(1 << 30)))
-    return steps / spent
+                env.reset(seed=int(rng.integers(1 << 30)))
+        return steps, spent
+    return run
 
 
-def bench_served(served: ServedEnvironment, seconds: float, rng: np.random.Generator) -> float:
+def served_runner(served: ServedEnvironment, rng: np.random.Generator):
+    """Served steps along an episode (each step from the token the previous one issued; a terminal state restarts
+    from the reset token). Returns run(seconds) -> (steps, seconds spent)."""
     start = served.reset(0, None).state_token
     token = [start]
     legal = served.legal_actions
 
-    def run():
-        for _ in range(100):
-            result = served.step(token[0], legal[int(rng.integers(len(legal)))])
-            token[0] = start if result.next.terminal else result.next.state_token
-        return 100
-    return _rate(run, seconds)
+    def run(seconds: float) -> tuple[int, float]:
+        steps, begin = 0, time.perf_counter()
+        while time.perf_counter() - begin < seconds:
+            for _ in range(100):
+                result = served.step(token[0], legal[int(rng.integers(len(legal)))])
+                token[0] = start if result.next.terminal else result.next.state_token
+            steps += 100
+        return steps, time.perf_counter() - begin
+    return run
+
+
+def interleaved(runners: list, seconds: float, slices: int = SLICES) -> list[float]:
+    """Steps/s of each runner, each given ``seconds`` in total, in ``slices`` alternating turns (after a warm-up)."""
+    for run in runners:
+        run(min(0.05, seconds / slices))
+    totals = [[0, 0.0] for _ in runners]
+    for _ in range(slices):
+        for run, total in zip(runners, totals):
+            steps, spent = run(seconds / slices)
+            total[0] += steps
+            total[1] += spent
+    return [steps / spent for steps, spent in totals]
+
+
+def bench_bare(served: ServedEnvironment, seconds: float, rng: np.random.Generator) -> float:
+    return interleaved([bare_runner(served, rng)], seconds)[0]
+
+
+def bench_served(served: ServedEnvironment, seconds: float, rng: np.random.Generator) -> float:
+    return interleaved([served_runner(served, rng)], seconds)[0]
 
 
 def bench_remote(remote: RemoteEnv, batch: int, seconds: float, rng: np.random.Generator,
@@ -94,16 +130,21 @@ def main(argv: list[str] | None = None) -> None:
     register_family(args.env)
     served = ServedEnvironment(args.env, key=key, actions=actions)
     print(f"env {args.env}, {args.seconds:g} s per measurement, snapshot format {served.format}")
-    print(f"in-process bare env.step:                 {bench_bare(served, args.seconds, rng):10.0f} steps/s")
-    rate = bench_served(served, args.seconds, rng)
-    print(f"in-process served step, auto   format:  {rate:10.0f} steps/s  ({1e3 / rate:.3f} ms/step)")
     try:
         pickled = ServedEnvironment(args.env, key=key, actions=actions, snapshot="pickle")
     except ValueError:
+        pickled = None
+    runners = [bare_runner(served, rng), served_runner(served, rng)]
+    if pickled is not None:
+        runners.append(served_runner(pickled, rng))
+    rates = interleaved(runners, args.seconds)
+    print(f"in-process bare env.step:                 {rates[0]:10.0f} steps/s")
+    print(f"in-process served step, auto   format:  {rates[1]:10.0f} steps/s  ({1e3 / rates[1]:.3f} ms/step)")
+    if pickled is None:
         print("in-process served step, pickle format:  n/a (the whole-env pickle cannot save this env)")
     else:
-        rate = bench_served(pickled, args.seconds, rng)
-        print(f"in-process served step, pickle format:  {rate:10.0f} steps/s  ({1e3 / rate:.3f} ms/step)")
+        print(f"in-process served step, pickle format:  {rates[2]:10.0f} steps/s  ({1e3 / rates[2]:.3f} ms/step)")
+    print(f"(in {SLICES} alternating slices of each; served / bare {rates[1] / rates[0]:.0%})")
     if args.no_remote:
         return
     server = None

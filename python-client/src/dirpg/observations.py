@@ -134,21 +134,34 @@ class ObservationEncoder:
             self._fields = [f for k in keys for f in _fields(str(k), (k,), space.spaces[k], images)]
         else:
             self._fields = _fields("", (), space, images)
+        self._plan = [(f, f.path, list(f.shape)) for f in self._fields]
 
     def specs(self) -> list[pb.TensorSpec]:
         return [pb.TensorSpec(name=f.name, shape=list(f.shape), dtype=f.dtype, space=f.space) for f in self._fields]
 
     def encode(self, obs) -> list[pb.Tensor]:
         out = []
-        for f in self._fields:
+        for f, path, shape_list in self._plan:
             value = obs
-            for key in f.path:
+            for key in path:
                 value = value[key]
-            arr = np.asarray(value).astype(f.wire, copy=False)
+            arr = np.asarray(value, dtype=f.wire)  # no copy when the dtype is already the wire's
             if arr.shape != f.shape:
                 raise ValueError(f"observation '{f.name}' has shape {arr.shape}; its space says {f.shape}")
-            out.append(pb.Tensor(name=f.name, shape=list(f.shape), dtype=f.dtype, data=arr.tobytes(order="C")))
+            out.append(pb.Tensor(name=f.name, shape=shape_list, dtype=f.dtype, data=arr.tobytes()))
         return out
+
+    def encode_into(self, tensors, obs) -> None:
+        """``encode``, the tensors added to ``tensors`` (a message's repeated Tensor field) in place: building them
+        inside the response saves copying them into it."""
+        for f, path, shape_list in self._plan:
+            value = obs
+            for key in path:
+                value = value[key]
+            arr = np.asarray(value, dtype=f.wire)
+            if arr.shape != f.shape:
+                raise ValueError(f"observation '{f.name}' has shape {arr.shape}; its space says {f.shape}")
+            tensors.add(name=f.name, shape=shape_list, dtype=f.dtype, data=arr.tobytes())
 
 
 def decode_tensor(t: pb.Tensor) -> np.ndarray:

@@ -25,7 +25,7 @@ from dirpg.adapters import FORMATS, select
 from dirpg.adapters.select import episode_key
 from dirpg.bounds import BoundFault, Bounds
 from dirpg.token_cache import TokenCache
-from dirpg.tokens import InvalidTokenError, TokenCodec, config_digest
+from dirpg.tokens import MAC_LEN, InvalidTokenError, TokenCodec, config_digest
 
 SNAPSHOT_MODES = ("auto", *FORMATS)
 MAX_ACTIONS = 64  # the legal-action mask is a uint64
@@ -132,10 +132,19 @@ class ServedEnvironment:
             env = self._reset_env
             obs, _ = env.reset(seed=self._adapter.env_seed(int(seed)), options=options or None)
             episode = self._adapter.start(env, episode_key(seed, options))
+            bounds = self._bounds_at(env, False)
             token = self._token(False, self._adapter.capture(env, episode))
-            return self._view(env, token, obs, terminal=False)
+            return self._view(token, obs, False, bounds)
 
     def step(self, token: bytes, action: int) -> pb.StepResult:
+        result = pb.StepResult()
+        self.step_into(result, token, action)
+        return result
+
+    def step_into(self, result: pb.StepResult, token: bytes, action: int) -> None:
+        """``step``, written into ``result`` (an empty StepResult, e.g. one just added to a StepBatchResponse): the
+        server builds its response in place instead of copying every result into it. On an error ``result`` may
+        be partly written."""
         payload = self._issued.get(token)
         if payload is None:
             decoded = self._codec.decode(token)
@@ -150,11 +159,25 @@ class ServedEnvironment:
         if not (0 <= action < self.num_actions and (self.legal_mask >> action) & 1):
             raise IllegalActionError(f"action {action} is illegal for env '{self.env_id}'; legal actions: "
                                      f"{self.legal_actions}")
-        with self._adapter.restored(payload[1:]) as (env, episode):
+        # The token's MAC (verified above: by the HMAC, or as the very bytes this process issued) keys the restore
+        # skip: an env left exactly in this token's state by the step that issued it is stepped as it is.
+        adapter = self._adapter
+        env, episode, handle = adapter.acquire(payload[1:], token[-MAC_LEN:])
+        try:
             obs, reward, terminated, truncated = self._step_env(env, action)
             done = terminated or truncated
-            view = self._view(env, self._token(done, self._adapter.capture(env, episode)), obs, done)
-        return pb.StepResult(next=view, reward=reward, terminated=terminated, truncated=truncated)
+            bounds = self._bounds_at(env, done)  # before the capture: the token holds whatever the hooks leave
+            next_token = self._token(done, adapter.capture(env, episode))
+            self._fill_view(result.next, next_token, obs, done, bounds)  # while the env is ours: obs may be its buffer
+            if not done:
+                adapter.mark(env, next_token[-MAC_LEN:])
+        finally:
+            adapter.release(handle)
+        result.reward = reward
+        if terminated:
+            result.terminated = True
+        if truncated:
+            result.truncated = True
 
     # --- helpers --------------------------------------------------------------------------------------------
 
@@ -174,16 +197,35 @@ class ServedEnvironment:
         self._issued.put(token, payload)
         return token
 
-    def _view(self, env: gym.Env, token: bytes, obs, terminal: bool) -> pb.StateView:
+    def _bounds_at(self, env: gym.Env, terminal: bool) -> tuple[float | None, float | None, float | None]:
         # The bounds are optional fields: None leaves one absent ("no bound known"); see dirpg.bounds.
         try:
-            upper, lower, heuristic = self._bounds.at(env, terminal)
+            return self._bounds.at(env, terminal)
         except BoundFault as e:
             raise EnvironmentFault(str(e)) from None
+
+    def _view(self, token: bytes, obs, terminal: bool, bounds) -> pb.StateView:
+        upper, lower, heuristic = bounds
         return pb.StateView(state_token=token, observation=self._encoder.encode(obs),
                             legal_actions=0 if terminal else self.legal_mask, terminal=terminal,
                             return_to_go_upper_bound=upper, return_to_go_lower_bound=lower,
                             return_to_go_heuristic=heuristic)
+
+    def _fill_view(self, view: pb.StateView, token: bytes, obs, terminal: bool, bounds) -> None:
+        """``_view`` built in place, inside the response (the same message, without copying it in)."""
+        view.state_token = token
+        self._encoder.encode_into(view.observation, obs)
+        if terminal:
+            view.terminal = True
+        else:
+            view.legal_actions = self.legal_mask
+        upper, lower, heuristic = bounds
+        if upper is not None:
+            view.return_to_go_upper_bound = upper
+        if lower is not None:
+            view.return_to_go_lower_bound = lower
+        if heuristic is not None:
+            view.return_to_go_heuristic = heuristic
 
     def observation_tensors(self, obs) -> list[pb.Tensor]:
         """``obs`` (an observation of this env) as the protocol tensors a StateView carries."""

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 MAGIC = b"DPGT"
 TOKEN_VERSION = 1
 _HEADER = struct.Struct(">4sBB8sH")
-_MAC_LEN = 32
+MAC_LEN = 32
+_MAC_LEN = MAC_LEN
 MIN_KEY_BYTES = 16
 KEY_ENV_VAR = "DIRPG_TOKEN_KEY"
 
@@ -69,14 +70,19 @@ class TokenCodec:
         self.env_id = env_id
         self._env_id_bytes = env_id.encode("utf-8")
         self._config_digest = config_digest
+        self._prefixes: dict[int, bytes] = {}
 
     def encode(self, kind: int, payload: bytes) -> bytes:
-        body = b"".join((
-            _HEADER.pack(MAGIC, TOKEN_VERSION, kind, self._config_digest, len(self._env_id_bytes)),
-            self._env_id_bytes,
-            payload,
-        ))
-        return body + self._mac(body)
+        prefix = self._prefixes.get(kind)
+        if prefix is None:  # the header and env id, the same for every token of a kind
+            prefix = self._prefixes[kind] = _HEADER.pack(MAGIC, TOKEN_VERSION, kind, self._config_digest,
+                                                         len(self._env_id_bytes)) + self._env_id_bytes
+        body = prefix + payload
+        inner = self._inner.copy()
+        inner.update(body)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return body + outer.digest()
 
     def _mac(self, body: bytes) -> bytes:
         inner = self._inner.copy()

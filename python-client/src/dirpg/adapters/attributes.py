@@ -63,9 +63,17 @@ class AttributeAdapter(PooledAdapter):
         return tuple(_numpy(v) for v in values), rng, wrappers
 
 
+_AS_IS = frozenset({int, float, bool, str, bytes, type(None)})
+
+
 def _plain(v):
     """A value as marshal-able builtins: (tag, ...) with tag "a" array, "s" NumPy scalar, "t" tuple, "l" list,
     "p" anything else marshal takes as is."""
+    t = type(v)
+    if t in _AS_IS:
+        return ("p", v)
+    if t is np.ndarray:
+        return ("a", v.dtype.str, v.shape, v.tobytes())
     if isinstance(v, np.ndarray):
         return ("a", v.dtype.str, v.shape, v.tobytes())
     if isinstance(v, np.generic):

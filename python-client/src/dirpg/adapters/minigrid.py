@@ -26,15 +26,14 @@ import io
 import pickle
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
 
 import gymnasium as gym
 from minigrid.core.grid import Grid
 from minigrid.core.world_object import Box, WorldObj
 from minigrid.minigrid_env import MiniGridEnv
 
-from dirpg.adapters.base import (PICKLE, Adapter, NotApplicable, check_wrappers, rng_state, set_rng_state,
-                                 set_wrapper_state, wrapper_state)
+from dirpg.adapters.base import (PICKLE, Adapter, NotApplicable, RngWatch, check_wrappers, set_wrapper_state,
+                                 wrapper_state)
 
 STATIC_TYPES = frozenset({"wall", "floor", "goal", "lava"})
 # Env attributes no step changes (spaces, rendering, the room structure of RoomGrid and MultiRoom), never saved.
@@ -42,7 +41,7 @@ CONSTANT_ATTRIBUTES = frozenset({
     "grid", "observation_space", "action_space", "mission_space", "spec", "metadata", "render_mode", "window",
     "clock", "screen_size", "render_size", "tile_size", "highlight", "agent_pov", "_np_random", "_np_random_seed",
     "room_grid", "rooms", "width", "height", "max_steps", "see_through_walls", "agent_view_size", "actions",
-    "_dirpg",
+    "_dirpg", "_dirpg_template",
 })
 _OBJECT_CONSTANTS = frozenset({"type", "color", "init_pos"})
 _EPISODE_LEN = 2
@@ -83,6 +82,12 @@ def _objects_of(env: gym.Env) -> _Objects:
     return table
 
 
+def _watch_of(u) -> RngWatch:
+    """The RNG watch of a template's env, else a fresh one (the reset env: read through the API)."""
+    template = getattr(u, "_dirpg_template", None)
+    return template.rng if template is not None and template.env.unwrapped is u else RngWatch()
+
+
 class _Pickler(pickle.Pickler):
     def __init__(self, buf, table: _Objects):
         super().__init__(buf, protocol=PICKLE)
@@ -117,11 +122,17 @@ class _Unpickler(pickle.Unpickler):
 
 
 class _Template:
+    """One episode's env, made and reset once; ``key`` is the MAC of the token whose state it is exactly in (see
+    Adapter.mark), or None; ``rng`` watches its RNG (dirpg.adapters.base.RngWatch)."""
+
     def __init__(self, env: gym.Env):
         self.env = env
         self.table = _objects_of(env)
         self.lock = threading.Lock()
         self.dirty = False
+        self.key = None
+        self.rng = RngWatch()
+        env.unwrapped._dirpg_template = self
 
 
 class MiniGridAdapter(Adapter):
@@ -138,6 +149,7 @@ class MiniGridAdapter(Adapter):
         self._cache: OrderedDict[bytes, _Template] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
+        self.skips = 0  # restores skipped (see Adapter.mark)
 
     def start(self, env, episode_key):
         env.unwrapped._dirpg = _Objects(env)
@@ -161,40 +173,57 @@ class MiniGridAdapter(Adapter):
         dynamic = (positions,
                    [{k: v for k, v in vars(o).items() if k not in _OBJECT_CONSTANTS} for o in table.objects],
                    {k: v for k, v in attrs.items() if k not in CONSTANT_ATTRIBUTES},
-                   rng_state(env), wrapper_state(env))
+                   (_watch_of(u).get(u)), wrapper_state(env))
         buf = io.BytesIO()
         buf.write(len(episode).to_bytes(_EPISODE_LEN, "big"))
         buf.write(episode)
         _Pickler(buf, table).dump(dynamic)
         return buf.getvalue()
 
-    @contextmanager
-    def restored(self, payload):
+    def acquire(self, payload, key=None):
         n = int.from_bytes(payload[:_EPISODE_LEN], "big")
         episode = payload[_EPISODE_LEN:_EPISODE_LEN + n]
         template = self._template(episode)
-        with template.lock:
+        template.lock.acquire()
+        try:
             env, table = template.env, template.table
-            u = env.unwrapped
-            positions, object_states, attrs, rng, wrappers = _Unpickler(
-                io.BytesIO(payload[_EPISODE_LEN + n:]), env, table).load()
-            cells = u.grid.grid
-            if template.dirty:
-                table.placed = [i for i in table.free_cells if cells[i] is not None]
-            for i in table.placed:
-                cells[i] = None
-            for obj, pos, state in zip(table.objects, positions, object_states, strict=True):
-                if pos >= 0:
-                    cells[pos] = obj
-                vars(obj).update(state)
-            vars(u).update(attrs)
-            set_rng_state(env, rng)
-            set_wrapper_state(env, wrappers)
-            table.captured = False
-            try:
-                yield env, episode
-            finally:  # a step not followed by a capture leaves the objects where no list records them
-                template.dirty = not table.captured
+            if key is not None and template.key == key:  # the template is exactly at this token (see mark)
+                self.skips += 1
+            else:
+                template.key = None
+                u = env.unwrapped
+                positions, object_states, attrs, rng, wrappers = _Unpickler(
+                    io.BytesIO(payload[_EPISODE_LEN + n:]), env, table).load()
+                cells = u.grid.grid
+                if template.dirty:
+                    table.placed = [i for i in table.free_cells if cells[i] is not None]
+                for i in table.placed:
+                    cells[i] = None
+                for obj, pos, state in zip(table.objects, positions, object_states, strict=True):
+                    if pos >= 0:
+                        cells[pos] = obj
+                    vars(obj).update(state)
+                vars(u).update(attrs)
+                template.rng.set(u, rng)
+                set_wrapper_state(env, wrappers)
+        except BaseException:
+            template.key = None
+            template.dirty = True
+            template.lock.release()
+            raise
+        template.key = None  # the caller steps it: it is at no token's state until marked
+        table.captured = False
+        return env, episode, template
+
+    def release(self, template) -> None:
+        # a step not followed by a capture leaves the objects where no list records them
+        template.dirty = not template.table.captured
+        template.lock.release()
+
+    def mark(self, env, key):
+        template = getattr(env.unwrapped, "_dirpg_template", None)
+        if template is not None and template.env is env:
+            template.key = key
 
     def _template(self, episode: bytes) -> _Template:
         digest = hashlib.blake2b(episode, digest_size=16).digest()

@@ -9,7 +9,6 @@ that, so such an env is refused rather than served wrongly.
 from __future__ import annotations
 
 import pickle
-from contextlib import contextmanager
 
 from dirpg.adapters.base import PICKLE, Adapter, NotApplicable
 
@@ -27,6 +26,5 @@ class PickleAdapter(Adapter):
     def capture(self, env, episode):
         return pickle.dumps(env, protocol=PICKLE)
 
-    @contextmanager
-    def restored(self, payload):
-        yield pickle.loads(payload), b""
+    def acquire(self, payload, key=None):
+        return pickle.loads(payload), b"", None

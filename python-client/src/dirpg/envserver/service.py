@@ -95,18 +95,19 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           f"items: at most {self._max_batch_items} per StepBatch on this server (--max-batch-items), "
                           f"got {len(request.items)}; split the batch")
-        results = []
+        response = pb.StepBatchResponse()
+        results = response.results
         for i, item in enumerate(request.items):
             try:
                 if item.HasField("reset_seed"):  # a reset item: the state ResetEnvironment gives, reward 0
-                    results.append(pb.StepResult(next=env.reset(_unsigned(item.reset_seed), None)))
-                else:
-                    results.append(env.step(item.state_token, item.action))
+                    results.add().next.CopyFrom(env.reset(_unsigned(item.reset_seed), None))
+                else:  # built in place in the response (no copy of each result into it)
+                    env.step_into(results.add(), item.state_token, item.action)
             except (InvalidTokenError, IllegalActionError) as e:
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"item {i}: {_cut(str(e), 300)}")
             except EnvironmentFault as e:
                 context.abort(grpc.StatusCode.INTERNAL, f"item {i}: {_cut(str(e), 300)}")
-        return pb.StepBatchResponse(results=results)
+        return response
 
 
 class PortInUseError(OSError):
