@@ -283,7 +283,8 @@ class Adapter(abc.ABC):
         must pass the handle to ``release`` when done with the env, also when stepping failed. The formats here
         implement it; a format written against the older protocol (only ``restored(payload)``) is entered here."""
         if type(self).restored is Adapter.restored:
-            raise NotImplementedError(f"{type(self).__name__} implements neither acquire() nor restored()")
+            raise TypeError(f"{type(self).__name__} implements neither acquire() nor restored(); a snapshot format "
+                            f"implements one of them")
         block = self.restored(payload)
         env, episode = block.__enter__()
         return env, episode, block
