@@ -31,15 +31,6 @@ def go_client():
     return GO_EXAMPLE / "bin" / "dirpg-go-example"
 
 
-@pytest.fixture(scope="module")
-def java_server(tmp_path_factory):
-    if not launch.java_jar().is_file():
-        pytest.skip(f"{launch.java_jar()} is not built (mvn -B -q -o package -DskipTests)")
-    proc = launch.start_java_server(cwd=str(tmp_path_factory.mktemp("go-server")))
-    yield proc
-    assert proc.stop() in (0, 143), "\n".join(proc.output)
-
-
 def _run(client, *args: str) -> list[str]:
     """Runs the example; asserts it passed every check and returns its lines."""
     done = subprocess.run([str(client), *args], capture_output=True, text=True, timeout=120)
@@ -50,8 +41,8 @@ def _run(client, *args: str) -> list[str]:
     return lines
 
 
-def test_go_client_steps_deep_sea_on_the_java_server(go_client, java_server):
-    lines = _run(go_client, "env", "-addr", java_server.address, "-env", "DeepSea-v0", "-steps", "10")
+def test_go_client_steps_deep_sea_on_the_java_server(go_client, java_trainer):
+    lines = _run(go_client, "env", "-addr", java_trainer.address, "-env", "DeepSea-v0", "-steps", "10")
     text = "\n".join(lines)
     assert "reward [-Inf, +Inf]" in text  # unbounded sides travel as infinities
     assert "terminal true, legal 0" in text  # legal_actions == 0 exactly at the terminal state
@@ -59,17 +50,17 @@ def test_go_client_steps_deep_sea_on_the_java_server(go_client, java_server):
     assert 'InvalidArgument "item 1: ' in text  # StepBatch names the failing item
 
 
-def test_go_client_reads_present_bounds_including_zero(go_client, java_server):
+def test_go_client_reads_present_bounds_including_zero(go_client, java_trainer):
     """The spanning-tree bandit bounds every state from both sides; its lower bound 0 arrives present, which a plain
     double could not tell from "no bound"."""
-    lines = _run(go_client, "env", "-addr", java_server.address, "-env", "SpanningTreeBandit-v0", "-steps", "2")
+    lines = _run(go_client, "env", "-addr", java_trainer.address, "-env", "SpanningTreeBandit-v0", "-steps", "2")
     reset = next(line for line in lines if line.startswith("ok reset: upper bound "))
     upper, lower = reset.removeprefix("ok reset: upper bound ").split(", lower bound ")
     assert float(upper) > 0 and lower == "0", reset
 
 
-def test_go_client_watches_a_tiny_run_to_its_end(go_client, java_server):
-    lines = _run(go_client, "train", "-addr", java_server.address, "-updates", "3")
+def test_go_client_watches_a_tiny_run_to_its_end(go_client, java_trainer):
+    lines = _run(go_client, "train", "-addr", java_trainer.address, "-updates", "3")
     assert "ok watched updates [0 1 2]" in lines
     assert "ok get: SUCCEEDED after 3 updates" in lines
     assert "ok run environment: DeepSea-v0, 2 actions, 25 features" in lines
