@@ -16,17 +16,24 @@ import org.dirpg.train.DirPGTrainer;
 /**
  * The Java MiniGrid twin's figures: environment steps/s (stepping saved states with random legal actions, the
  * observation rendered, as the search uses it), the conv policy's states/s on the plain-array path, and DirPG
- * interactions/s end to end at the paper's setting (MultiRoom-N6, paper reward, actions {0, 1, 2, 5}, budget 3,000 per map, A* alpha 0.2 with the discounted heuristic,
- * pruning, eps 1, one Adam step per map) with the paper's network as {@code train --policy conv} builds it, for K = 1
- * and K = 2 searches in flight, and their ratio. Beside each rate, the process's CPU time per interaction (all
- * threads, GC and JIT included): on a shared machine the rates move with the load, while this figure stays put unless
- * the K threads contend (then K = 2 costs more CPU per interaction than K = 1).
+ * interactions/s at the paper's setting (MultiRoom-N6, paper reward, actions {0, 1, 2, 5}, budget 3,000 per map, A*
+ * alpha 0.2 with the discounted heuristic, pruning, eps 1, one Adam step per update) with the paper's network as
+ * {@code train --policy conv} builds it, for K = 1 and K = 2 searches in flight, twice:
+ * <ul>
+ *   <li>while learning (Adam 1e-3): K = 2 takes one Adam step per two maps, so after the same interactions its policy
+ *       has moved less, stays broader, and its searches meet more distinct observations (forward passes per
+ *       interaction, printed) &mdash; a difference in the work, not in how the threads share it;</li>
+ *   <li>at a fixed policy ({@link #FROZEN}): the same work per interaction, so the ratio is the second thread's
+ *       speed-up alone.</li>
+ * </ul>
+ * Beside each rate, the process's CPU time per interaction (all threads, GC and JIT included): on a shared machine the
+ * rates move with the load, while this figure stays put unless the K threads contend.
  */
 public final class TwinBench {
     static final Map<String, String> PAPER = Map.of("paperReward", "true", "actions", "0,1,2,5");
 
     /** The result lines {@link #run} prints. */
-    public static final int LINES = 5;
+    public static final int LINES = 8;
 
     private TwinBench() {
     }
@@ -54,34 +61,66 @@ public final class TwinBench {
             }
         }
         out.printf("paper network states/s, plain-array FLOAT forward, batch 1:   %,12.0f%n", n / ((System.nanoTime() - start) / 1e9));
-        double[] rate = new double[3];
-        for (int k : new int[] {1, 2}) {
-            // the paper's network as a run builds it (train --policy conv)
-            org.dirpg.policy.Policy p = org.dirpg.train.TrainerFactory.policy(org.dirpg.train.TrainSettings.builder()
-                    .envId(env.spec().id()).policy("conv").seed(7).build(), env);
-            try (DirPGTrainer trainer = new DirPGTrainer(env, p, paperSearch(), new Adam(1e-3), 5, k)) {
-                trainer.update();
-                long cpu0 = ProcessCpu.nanos();
-                long t0 = System.nanoTime();
-                long interactions = 0;
-                long updates = 0;
-                do {
-                    interactions += trainer.update().searchInteractions();
-                    updates++;
-                } while (System.nanoTime() - t0 < seconds * 1e9);
-                double secs = (System.nanoTime() - t0) / 1e9;
-                double cpuMicros = (ProcessCpu.nanos() - cpu0) / 1e3 / interactions;
-                rate[k] = interactions / secs;
-                out.printf("DirPG end to end on the twin, paper setting, K = %d: %,10.0f interactions/s (%d maps, %s, "
-                                + "%.1f us CPU/interaction)%s%n",
-                        k, rate[k], updates * k, p.getClass().getSimpleName(), cpuMicros,
-                        k == 1 ? "" : trainer.coalescing() ? ", coalesced" : ", K threads"
-                                + (p.concurrentGradients() ? " (gradients too)" : " (gradient on one thread)"));
-            }
-        }
-        out.printf("DirPG on the twin, K = 2 / K = 1 (%d cores):                  %12.2fx%n",
-                Runtime.getRuntime().availableProcessors(), rate[2] / rate[1]);
+        Measured learning1 = measure(env, 1, LEARNING_RATE, seconds);
+        Measured learning2 = measure(env, 2, LEARNING_RATE, seconds);
+        print(out, "DirPG end to end on the twin, paper setting, K = 1:", learning1);
+        print(out, "DirPG end to end on the twin, paper setting, K = 2:", learning2);
+        out.printf("DirPG on the twin, K = 2 / K = 1 while learning:             %12.2fx (forward passes per interaction "
+                + "%.3f against %.3f)%n", learning2.rate / learning1.rate, learning2.forwardsPerInteraction,
+                learning1.forwardsPerInteraction);
+        measure(env, 1, FROZEN, Math.min(2, seconds)); // warm-up: both K compiled before the fixed-policy pair
+        Measured fixed1 = measure(env, 1, FROZEN, seconds);
+        Measured fixed2 = measure(env, 2, FROZEN, seconds);
+        print(out, "DirPG on the twin, the initial policy held fixed, K = 1:", fixed1);
+        print(out, "DirPG on the twin, the initial policy held fixed, K = 2:", fixed2);
+        out.printf("DirPG on the twin, K = 2 / K = 1 at a fixed policy (%d cores):  %10.2fx%n",
+                Runtime.getRuntime().availableProcessors(), fixed2.rate / fixed1.rate);
         return steps;
+    }
+
+    /** The paper's step size (App. C.3). */
+    static final double LEARNING_RATE = 1e-3;
+
+    /**
+     * A step size that rounds away: theta is single precision, so each update takes its Adam step (and clears the
+     * observation cache, as a real step does) but searches with the initial policy again, and K = 1 and K = 2 do the
+     * same work per interaction.
+     */
+    static final double FROZEN = 1e-12;
+
+    /** One K's figures: interactions/s, the process's CPU per interaction, forward passes per interaction. */
+    private record Measured(int k, double rate, long maps, double cpuMicros, double forwardsPerInteraction,
+                            String threads) {
+    }
+
+    private static void print(PrintStream out, String label, Measured m) {
+        out.printf("%-58s %,10.0f interactions/s (%d maps, %.1f us CPU/interaction)%s%n", label, m.rate, m.maps,
+                m.cpuMicros, m.threads);
+    }
+
+    /** Trains the paper's network with K searches in flight for {@code seconds} after one untimed update. */
+    private static Measured measure(Environment env, int k, double learningRate, double seconds) {
+        // the paper's network as a run builds it (train --policy conv)
+        org.dirpg.policy.Policy p = org.dirpg.train.TrainerFactory.policy(org.dirpg.train.TrainSettings.builder()
+                .envId(env.spec().id()).policy("conv").seed(7).build(), env);
+        var net = (org.dirpg.policy.net.NetPolicy) p;
+        try (DirPGTrainer trainer = new DirPGTrainer(env, p, paperSearch(), new Adam(learningRate), 5, k)) {
+            trainer.update();
+            long misses0 = net.cacheMisses();
+            long cpu0 = ProcessCpu.nanos();
+            long t0 = System.nanoTime();
+            long interactions = 0;
+            long updates = 0;
+            do {
+                interactions += trainer.update().searchInteractions();
+                updates++;
+            } while (System.nanoTime() - t0 < seconds * 1e9);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            String threads = k == 1 ? "" : trainer.coalescing() ? ", coalesced" : ", K threads"
+                    + (p.concurrentGradients() ? " (gradients too)" : " (gradient on one thread)");
+            return new Measured(k, interactions / secs, updates * k, (ProcessCpu.nanos() - cpu0) / 1e3 / interactions,
+                    (double) (net.cacheMisses() - misses0) / interactions, threads);
+        }
     }
 
     private static double stepsPerSecond(Environment env, double seconds) {
