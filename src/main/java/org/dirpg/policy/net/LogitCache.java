@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Logits by observation for one theta: within a search theta is fixed, and many search nodes share an observation
  * (the same view reached by different paths, no-op actions), so a node whose observation was seen before costs a
- * lookup instead of a forward pass. The key is the observation itself, packed exactly: 4 bits a value when every value
+ * lookup instead of a forward pass. An entry also keeps the forward pass's activations while they fit in
+ * {@link #MAX_ACTIVATION_FLOATS} (64 MiB), so the gradient (eq. 10), whose steps are observations the search already
+ * evaluated, back-propagates without running the forward pass again. The key is the observation itself, packed exactly: 4 bits a value when every value
  * is an integer in 0..15 (MiniGrid's views), 8 bits when in 0..255 (pixels), else the doubles' bits; no collisions.
  * Cleared whenever theta changes and when it holds its capacity (at most 2^18 entries, fewer for large
  * observations). Thread-safe.
@@ -16,11 +18,26 @@ public final class LogitCache {
     private static final int MAX_ENTRIES = 1 << 18;
     private static final long MAX_WORDS = 1L << 24;
 
-    private final ConcurrentHashMap<Key, double[]> logits = new ConcurrentHashMap<>();
+    /** The activations all entries may hold together, in floats: beyond it, entries keep their logits only. */
+    static final long MAX_ACTIVATION_FLOATS = 1L << 24;
+
+    private final ConcurrentHashMap<Key, Entry> logits = new ConcurrentHashMap<>();
+    private final LongAdder activationFloats = new LongAdder();
     // counted on every lookup by every search thread: LongAdders, so K threads do not contend on one cache line
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private volatile int capacity = MAX_ENTRIES;
+    private final long maxActivationFloats;
+
+    /** A cache whose entries keep activations up to {@link #MAX_ACTIVATION_FLOATS}. */
+    public LogitCache() {
+        this(MAX_ACTIVATION_FLOATS);
+    }
+
+    /** A cache whose entries keep activations up to {@code maxActivationFloats} floats in all. */
+    LogitCache(long maxActivationFloats) {
+        this.maxActivationFloats = maxActivationFloats;
+    }
 
     /** The exact packed key of an observation. */
     public static Key key(double[] features) {
@@ -51,25 +68,46 @@ public final class LogitCache {
 
     /** The cached logits of {@code key}, or null (counted as a miss). */
     public double[] get(Key key) {
-        double[] found = logits.get(key);
+        Entry e = entry(key);
+        return e == null ? null : e.logits();
+    }
+
+    /** The cached entry of {@code key}, or null (counted as a miss). */
+    Entry entry(Key key) {
+        Entry found = logits.get(key);
         (found == null ? misses : hits).increment();
         return found;
     }
 
     /** Caches {@code value} for {@code key}, first emptying the cache when it is full. */
     public void put(Key key, double[] value) {
+        put(key, value, null);
+    }
+
+    /**
+     * Caches {@code value} for {@code key} with the forward pass's {@code activations} (null: none) if they fit the
+     * budget, first emptying the cache when it is full.
+     */
+    void put(Key key, double[] value, Network.Activations activations) {
         if (logits.isEmpty()) {
             capacity = (int) Math.max(1, Math.min(MAX_ENTRIES, MAX_WORDS / Math.max(1, key.words.length)));
         }
         if (logits.size() >= capacity) {
-            logits.clear();
+            clear();
         }
-        logits.put(key, value);
+        if (activations != null && activationFloats.sum() + activations.floats() > maxActivationFloats) {
+            activations = null;
+        }
+        if (activations != null) {
+            activationFloats.add(activations.floats());
+        }
+        logits.put(key, new Entry(value, activations));
     }
 
     /** Empties the cache (theta changed). */
     public void clear() {
         logits.clear();
+        activationFloats.reset();
     }
 
     public long hits() {
@@ -78,6 +116,10 @@ public final class LogitCache {
 
     public long misses() {
         return misses.sum();
+    }
+
+    /** An observation's logits and, when kept, the activations that produced them. */
+    record Entry(double[] logits, Network.Activations activations) {
     }
 
     /** An exact packed observation. */

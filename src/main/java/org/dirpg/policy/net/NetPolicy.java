@@ -17,7 +17,7 @@ import org.dirpg.policy.WeightedStep;
  * <p>{@link #addGradient} returns the gradient of the surrogate {@code sum_i w_i log pi(a_i | s_i)} (eq. (10) for
  * DirPG, where a_opt's steps carry negative weights): the exact logit gradient {@code w_i (onehot(a_i) - pi(.|s_i))}
  * over the legal actions, summed over the steps that share an observation, back-propagated once per distinct
- * observation. {@link #logProbabilities} caches logits by observation for the current theta ({@link LogitCache}).
+ * observation, from the activations the search's forward pass left in the cache when it kept them. {@link #logProbabilities} caches logits by observation for the current theta ({@link LogitCache}).
  *
  * <p>Call order as in {@link Policy}. {@link #logProbabilities} and {@link #addGradient} may be called from several
  * threads between parameter changes; {@link #setParameters} may not run concurrently with them.
@@ -88,13 +88,19 @@ public final class NetPolicy implements Policy {
     }
 
     private double[] logits(double[] features, LogitCache.Key key) {
-        double[] logits = cache.get(key);
-        if (logits == null) {
-            logits = new double[spec.numActions()];
-            network.logits(features, logits);
-            cache.put(key, logits);
+        return entry(features, key).logits();
+    }
+
+    private LogitCache.Entry entry(double[] features, LogitCache.Key key) {
+        LogitCache.Entry e = cache.entry(key);
+        if (e == null) {
+            Network.Activations a = network.forward(features);
+            double[] logits = new double[spec.numActions()];
+            a.logits(logits);
+            cache.put(key, logits, a);
+            e = new LogitCache.Entry(logits, a);
         }
-        return logits;
+        return e;
     }
 
     private double[] check(double[] features) {
@@ -129,8 +135,10 @@ public final class NetPolicy implements Policy {
             }
             double[] features = check(step.state().features());
             LogitCache.Key key = LogitCache.key(features);
-            Group g = groups.computeIfAbsent(key, k -> new Group(features, new double[spec.numActions()]));
-            MaskedLogSoftmax.addLogProbabilityGradient(logits(features, key), legal(step.state(), i), step.action(),
+            LogitCache.Entry e = entry(features, key);
+            Group g = groups.computeIfAbsent(key, k -> new Group(features, e.activations(),
+                    new double[spec.numActions()]));
+            MaskedLogSoftmax.addLogProbabilityGradient(e.logits(), legal(step.state(), i), step.action(),
                     step.weight(), g.dLogits);
         }
         if (groups.isEmpty()) {
@@ -139,7 +147,12 @@ public final class NetPolicy implements Policy {
         Network net = network;
         float[][] grads = net.newGradient();
         for (Group g : groups.values()) {
-            net.backward(g.features, g.dLogits, grads);
+            // activations kept from the search's forward pass, unless the cache's budget had none to spare
+            if (g.activations != null) {
+                net.backward(g.activations, g.dLogits, grads);
+            } else {
+                net.backward(g.features, g.dLogits, grads);
+            }
         }
         net.scatter(grads, gradient);
     }
@@ -150,8 +163,8 @@ public final class NetPolicy implements Policy {
         return true;
     }
 
-    /** A distinct observation and the sum of its steps' logit gradients. */
-    private record Group(double[] features, double[] dLogits) {
+    /** A distinct observation, its kept activations (or null) and the sum of its steps' logit gradients. */
+    private record Group(double[] features, Network.Activations activations, double[] dLogits) {
     }
 
     @Override

@@ -9,8 +9,9 @@ import java.util.List;
  * the linear head. Forward and backward on float arrays, single-threaded per call, so results do not depend on the
  * machine's thread count; immutable after construction, so one instance serves several threads.
  *
- * <p>Call order: construct over a theta; {@link #logits} any number of times from any thread; for a gradient,
- * {@link #newGradient}, then {@link #backward} per observation, then {@link #scatter} into a theta-shaped vector.
+ * <p>Call order: construct over a theta; {@link #logits} (or {@code forward}) any number of times from any thread;
+ * for a gradient, {@link #newGradient}, then {@link #backward} per observation (from its features, or from the
+ * activations of an earlier {@code forward} of this same network), then {@link #scatter} into a theta-shaped vector.
  */
 public final class Network {
     private final NetSpec spec;
@@ -75,21 +76,45 @@ public final class Network {
 
     /** The logits of one observation (a {@code State.features()} vector). */
     public void logits(double[] features, double[] out) {
-        Activations a = forward(features);
-        float[] logits = a.trunk[trunk.size()];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = logits[i];
-        }
+        forward(features).logits(out);
     }
 
-    /** Every layer's input and output for one observation, kept for {@link #backward}. */
+    /**
+     * Every layer's input and output for one observation: what {@link #backward(Activations, double[], float[][])}
+     * needs, so a policy that keeps them from its forward pass does not run it again for the gradient. Read-only once
+     * built (backward never writes them), so several threads may back-propagate through one.
+     */
     static final class Activations {
         final float[][][] towers;
         final float[][] trunk;
+        private final int floats;
 
         Activations(float[][][] towers, float[][] trunk) {
             this.towers = towers;
             this.trunk = trunk;
+            int n = 0;
+            for (float[][] tower : towers) {
+                for (float[] a : tower) {
+                    n += a.length;
+                }
+            }
+            for (float[] a : trunk) {
+                n += a.length;
+            }
+            this.floats = n;
+        }
+
+        /** The floats held (for a cache's memory budget). */
+        int floats() {
+            return floats;
+        }
+
+        /** Copies the logits (the last layer's output) into {@code out}. */
+        void logits(double[] out) {
+            float[] logits = trunk[trunk.length - 1];
+            for (int i = 0; i < logits.length; i++) {
+                out[i] = logits[i];
+            }
         }
     }
 
@@ -131,7 +156,11 @@ public final class Network {
 
     /** Adds {@code (d logits(features) / d theta)^T dLogits} into {@code grads} ({@link #newGradient}). */
     public void backward(double[] features, double[] dLogits, float[][] grads) {
-        Activations a = forward(features);
+        backward(forward(features), dLogits, grads);
+    }
+
+    /** As {@link #backward(double[], double[], float[][])}, from the activations of this network's forward pass. */
+    void backward(Activations a, double[] dLogits, float[][] grads) {
         int towerLayers = all.size() - trunk.size();
         float[] d = new float[spec.numActions()];
         for (int i = 0; i < d.length; i++) {
