@@ -103,24 +103,29 @@ public final class Conv2d implements Layer {
 
     @Override
     public void forward(float[] x, float[] y) {
+        int row = kernel * c;
         float[] acc = new float[channels];
+        float[] values = new float[kernel * row];
+        int[] rows = new int[kernel * row];
         for (int i = 0; i < outH; i++) {
             for (int j = 0; j < outW; j++) {
-                int at = (i * outW + j) * channels;
-                System.arraycopy(bias, 0, acc, 0, channels);
-                // one kernel row's inputs (kw, ch) are contiguous in [h][w][c], and so are their weights
-                int row = kernel * c;
+                // the patch's non-zero inputs and where their weight rows start: one kernel row's inputs (kw, ch) are
+                // contiguous in [h][w][c], and so are their weights
+                int n = 0;
                 for (int kh = 0; kh < kernel; kh++) {
                     int base = ((i * stride + kh) * w + j * stride) * c;
                     int wRow = kh * row;
                     for (int q = 0; q < row; q++) {
                         float v = x[base + q];
                         if (v != 0f) {
-                            Layer.axpy(v, weights, (wRow + q) * channels, acc, 0, channels);
+                            values[n] = v;
+                            rows[n++] = (wRow + q) * channels;
                         }
                     }
                 }
-                System.arraycopy(acc, 0, y, at, channels);
+                System.arraycopy(bias, 0, acc, 0, channels);
+                Layer.gatherAxpy(values, rows, n, weights, acc, 0, channels);
+                System.arraycopy(acc, 0, y, (i * outW + j) * channels, channels);
             }
         }
         activation.apply(y, 0, y.length);
@@ -131,9 +136,12 @@ public final class Conv2d implements Layer {
         activation.backward(y, dy, outH * outW * channels);
         int biasAt = weights.length;
         int patch = kernel * kernel * c;
-        if (dx != null) {
-            java.util.Arrays.fill(dx, 0, h * w * c, 0f);
-        }
+        int row = kernel * c;
+        int pixels = outH * outW;
+        // the output pixels whose gradient is not all zero, and where each one's patch starts in x
+        int[] active = new int[pixels];
+        int[] patchAt = new int[pixels];
+        int m = 0;
         for (int i = 0; i < outH; i++) {
             for (int j = 0; j < outW; j++) {
                 int at = (i * outW + j) * channels;
@@ -143,27 +151,46 @@ public final class Conv2d implements Layer {
                     grad[biasAt + o] += d;
                     any |= d != 0f;
                 }
-                if (!any) {
-                    continue;
+                if (any) {
+                    active[m] = at;
+                    patchAt[m++] = (i * stride * w + j * stride) * c;
                 }
-                int row = kernel * c;
-                for (int kh = 0; kh < kernel; kh++) {
-                    int rowBase = ((i * stride + kh) * w + j * stride) * c;
-                    for (int q = 0; q < row; q++) {
-                        float v = x[rowBase + q];
-                        if (v != 0f) {
-                            Layer.axpy(v, dy, at, grad, (kh * row + q) * channels, channels);
-                        }
-                    }
-                    if (dx != null) {
-                        for (int o = 0; o < channels; o++) {
-                            float d = dy[at + o];
-                            if (d != 0f) {
-                                Layer.axpy(d, transposed, o * patch + kh * row, dx, rowBase, row);
-                            }
-                        }
+            }
+        }
+        // dW[p][o] = sum over pixels of x[pixel's patch + p] dy[pixel][o]: one pass over dW's row per 8 pixels
+        float[] values = new float[Math.max(m, channels)];
+        int[] rows = new int[Math.max(m, channels)];
+        for (int kh = 0; kh < kernel; kh++) {
+            for (int q = 0; q < row; q++) {
+                int offset = kh * w * c + q;
+                int n = 0;
+                for (int k = 0; k < m; k++) {
+                    float v = x[patchAt[k] + offset];
+                    if (v != 0f) {
+                        values[n] = v;
+                        rows[n++] = active[k];
                     }
                 }
+                Layer.gatherAxpy(values, rows, n, dy, grad, (kh * row + q) * channels, channels);
+            }
+        }
+        if (dx == null) {
+            return;
+        }
+        java.util.Arrays.fill(dx, 0, h * w * c, 0f);
+        // dx[patch row] += sum over o of dy[pixel][o] W^T[o][kernel row]
+        for (int k = 0; k < m; k++) {
+            int at = active[k];
+            int n = 0;
+            for (int o = 0; o < channels; o++) {
+                float d = dy[at + o];
+                if (d != 0f) {
+                    values[n] = d;
+                    rows[n++] = o * patch;
+                }
+            }
+            for (int kh = 0; kh < kernel; kh++) {
+                Layer.gatherAxpy(values, rows, n, transposed, kh * row, dx, patchAt[k] + kh * w * c, row);
             }
         }
     }

@@ -53,4 +53,56 @@ public interface Layer {
             y[yOffset + o] += v * x[xOffset + o];
         }
     }
+
+    /**
+     * {@code y[yOffset + o] += sum_k values[k] x[rows[k] + o]} for k < n and o < len: n axpys, eight (then four) at a
+     * time so that each pass loads and stores y once for eight inputs (the sums are grouped, so float rounding differs
+     * from n single axpys).
+     */
+    static void gatherAxpy(float[] values, int[] rows, int n, float[] x, float[] y, int yOffset, int len) {
+        gatherAxpy(values, rows, n, x, 0, y, yOffset, len);
+    }
+
+    /** {@link #gatherAxpy(float[], int[], int, float[], float[], int, int)} with every row shifted by {@code shift}. */
+    static void gatherAxpy(float[] values, int[] rows, int n, float[] x, int shift, float[] y, int yOffset, int len) {
+        int k = 0;
+        for (; k + 8 <= n; k += 8) {
+            float a = values[k];
+            float b = values[k + 1];
+            float c = values[k + 2];
+            float d = values[k + 3];
+            float e = values[k + 4];
+            float f = values[k + 5];
+            float g = values[k + 6];
+            float h = values[k + 7];
+            int ra = rows[k] + shift;
+            int rb = rows[k + 1] + shift;
+            int rc = rows[k + 2] + shift;
+            int rd = rows[k + 3] + shift;
+            int re = rows[k + 4] + shift;
+            int rf = rows[k + 5] + shift;
+            int rg = rows[k + 6] + shift;
+            int rh = rows[k + 7] + shift;
+            for (int o = 0; o < len; o++) {
+                y[yOffset + o] += (a * x[ra + o] + b * x[rb + o] + c * x[rc + o] + d * x[rd + o])
+                        + (e * x[re + o] + f * x[rf + o] + g * x[rg + o] + h * x[rh + o]);
+            }
+        }
+        for (; k + 4 <= n; k += 4) {
+            float a = values[k];
+            float b = values[k + 1];
+            float c = values[k + 2];
+            float d = values[k + 3];
+            int ra = rows[k] + shift;
+            int rb = rows[k + 1] + shift;
+            int rc = rows[k + 2] + shift;
+            int rd = rows[k + 3] + shift;
+            for (int o = 0; o < len; o++) {
+                y[yOffset + o] += a * x[ra + o] + b * x[rb + o] + c * x[rc + o] + d * x[rd + o];
+            }
+        }
+        for (; k < n; k++) {
+            axpy(values[k], x, rows[k] + shift, y, yOffset, len);
+        }
+    }
 }
