@@ -60,8 +60,16 @@ public final class LogitCache {
         }
         int perWord = 64 / bits;
         long[] words = new long[(features.length + perWord - 1) / perWord];
-        for (int i = 0; i < features.length; i++) {
-            words[i / perWord] |= ((long) features[i]) << ((i % perWord) * bits);
+        // value i goes to word i / perWord at bit (i % perWord) * bits, walked without dividing
+        int word = 0;
+        int shift = 0;
+        for (double v : features) {
+            words[word] |= ((long) v) << shift;
+            shift += bits;
+            if (shift == 64) {
+                shift = 0;
+                word++;
+            }
         }
         return new Key(words, bits);
     }

@@ -68,4 +68,24 @@ class LogitCacheTest {
             }
         }
     }
+
+    @Test
+    void keysAreEqualExactlyWhenObservationsAreAtEveryPackingAndLength() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+        for (int bound : new int[] {16, 256, 1000}) { // 4-bit, 8-bit and raw-double packings
+            for (int length : new int[] {1, 15, 16, 17, 33, 148}) {
+                double[] f = new double[length];
+                for (int i = 0; i < length; i++) {
+                    f[i] = bound == 1000 ? rng.nextDouble() * 10 : rng.nextInt(bound);
+                }
+                assertEquals(LogitCache.key(f), LogitCache.key(f.clone()));
+                for (int i = 0; i < length; i++) {
+                    double[] g = f.clone();
+                    g[i] = bound == 1000 ? g[i] + 0.5 : (g[i] + 1) % bound;
+                    org.junit.jupiter.api.Assertions.assertNotEquals(LogitCache.key(f), LogitCache.key(g),
+                            "values < " + bound + ", length " + length + ", position " + i);
+                }
+            }
+        }
+    }
 }
