@@ -2,8 +2,10 @@ package org.dirpg.policy.net;
 
 /**
  * A 2-D convolution without padding, {@code y[i][j][o] = act(b[o] + sum_{kh, kw, c} x[i s + kh][j s + kw][c]
- * W[kh][kw][c][o])}, on [h][w][c] (channels-last) arrays. W is stored [kh][kw][c][o] so the forward pass is one axpy
- * over the output channels per non-zero input value, and transposed [o][kh][kw][c] for the input gradient.
+ * W[kh][kw][c][o])}, on [h][w][c] (channels-last) arrays. W is kept as one array of the output channels per input
+ * (kh, kw, c), so the forward pass is one axpy over the output channels per non-zero input value, and transposed as
+ * one array of a kernel row's inputs (kw, c) per (o, kh) for the input gradient. Separate arrays read from index 0
+ * are what the JIT vectorises ({@link Layer#gatherAxpy}).
  * Parameters in the layer's own order: W as [kh][kw][c][o], then b.
  */
 public final class Conv2d implements Layer {
@@ -17,8 +19,9 @@ public final class Conv2d implements Layer {
     private final int outW;
     private final Activation activation;
     private final int[] index;
-    private final float[] weights;
-    private final float[] transposed;
+    private final float[][] weights;
+    private final float[][] transposed;
+    private final int numWeights;
     private final float[] bias;
 
     /**
@@ -44,8 +47,9 @@ public final class Conv2d implements Layer {
                     + index.length);
         }
         this.index = index.clone();
-        this.weights = new float[n];
-        this.transposed = new float[n];
+        this.numWeights = n;
+        this.weights = new float[kernel * kernel * c][channels];
+        this.transposed = new float[channels * kernel][kernel * c];
         this.bias = new float[channels];
     }
 
@@ -87,17 +91,20 @@ public final class Conv2d implements Layer {
     @Override
     public void load(double[] theta) {
         int patch = kernel * kernel * c;
+        int row = kernel * c;
         int k = 0;
         // k = p * channels + o walked in order: two integer divisions a weight made this the bulk of a theta change
-        for (int p = 0; p < patch; p++) { // p = (kh * kernel + kw) * c + ch
+        for (int p = 0; p < patch; p++) { // p = (kh * kernel + kw) * c + ch = kh * row + q
+            int kh = p / row;
+            int q = p - kh * row;
             for (int o = 0; o < channels; o++, k++) {
                 float v = (float) theta[index[k]];
-                weights[k] = v;
-                transposed[o * patch + p] = v;
+                weights[p][o] = v;
+                transposed[o * kernel + kh][q] = v;
             }
         }
         for (int o = 0; o < channels; o++) {
-            bias[o] = (float) theta[index[weights.length + o]];
+            bias[o] = (float) theta[index[numWeights + o]];
         }
     }
 
@@ -109,8 +116,8 @@ public final class Conv2d implements Layer {
         int[] rows = new int[kernel * row];
         for (int i = 0; i < outH; i++) {
             for (int j = 0; j < outW; j++) {
-                // the patch's non-zero inputs and where their weight rows start: one kernel row's inputs (kw, ch) are
-                // contiguous in [h][w][c], and so are their weights
+                // the patch's non-zero inputs and their weight rows: one kernel row's inputs (kw, ch) are contiguous
+                // in [h][w][c]
                 int n = 0;
                 for (int kh = 0; kh < kernel; kh++) {
                     int base = ((i * stride + kh) * w + j * stride) * c;
@@ -119,12 +126,12 @@ public final class Conv2d implements Layer {
                         float v = x[base + q];
                         if (v != 0f) {
                             values[n] = v;
-                            rows[n++] = (wRow + q) * channels;
+                            rows[n++] = wRow + q;
                         }
                     }
                 }
                 System.arraycopy(bias, 0, acc, 0, channels);
-                Layer.gatherAxpy(values, rows, n, weights, acc, 0, channels);
+                Layer.gatherAxpy(values, rows, n, weights, acc, channels);
                 System.arraycopy(acc, 0, y, (i * outW + j) * channels, channels);
             }
         }
@@ -134,12 +141,10 @@ public final class Conv2d implements Layer {
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, float[] grad) {
         activation.backward(y, dy, outH * outW * channels);
-        int biasAt = weights.length;
-        int patch = kernel * kernel * c;
         int row = kernel * c;
         int pixels = outH * outW;
-        // the output pixels whose gradient is not all zero, and where each one's patch starts in x
-        int[] active = new int[pixels];
+        // the output pixels whose gradient is not all zero: their gradient rows, and where each one's patch starts
+        float[][] dyRows = new float[pixels][];
         int[] patchAt = new int[pixels];
         int m = 0;
         for (int i = 0; i < outH; i++) {
@@ -148,16 +153,17 @@ public final class Conv2d implements Layer {
                 boolean any = false;
                 for (int o = 0; o < channels; o++) {
                     float d = dy[at + o];
-                    grad[biasAt + o] += d;
+                    grad[numWeights + o] += d;
                     any |= d != 0f;
                 }
                 if (any) {
-                    active[m] = at;
+                    dyRows[m] = java.util.Arrays.copyOfRange(dy, at, at + channels);
                     patchAt[m++] = (i * stride * w + j * stride) * c;
                 }
             }
         }
-        // dW[p][o] = sum over pixels of x[pixel's patch + p] dy[pixel][o]: one pass over dW's row per 8 pixels
+        // dW[p][o] = sum over pixels of x[pixel's patch + p] dy[pixel][o]
+        float[] acc = new float[Math.max(channels, row)];
         float[] values = new float[Math.max(m, channels)];
         int[] rows = new int[Math.max(m, channels)];
         for (int kh = 0; kh < kernel; kh++) {
@@ -168,29 +174,34 @@ public final class Conv2d implements Layer {
                     float v = x[patchAt[k] + offset];
                     if (v != 0f) {
                         values[n] = v;
-                        rows[n++] = active[k];
+                        rows[n++] = k;
                     }
                 }
-                Layer.gatherAxpy(values, rows, n, dy, grad, (kh * row + q) * channels, channels);
+                if (n > 0) {
+                    java.util.Arrays.fill(acc, 0, channels, 0f);
+                    Layer.gatherAxpy(values, rows, n, dyRows, acc, channels);
+                    Layer.axpy(1f, acc, 0, grad, (kh * row + q) * channels, channels);
+                }
             }
         }
         if (dx == null) {
             return;
         }
         java.util.Arrays.fill(dx, 0, h * w * c, 0f);
-        // dx[patch row] += sum over o of dy[pixel][o] W^T[o][kernel row]
+        // dx[patch's kernel row kh] += sum over o of dy[pixel][o] W^T[o][kh]
         for (int k = 0; k < m; k++) {
-            int at = active[k];
-            int n = 0;
-            for (int o = 0; o < channels; o++) {
-                float d = dy[at + o];
-                if (d != 0f) {
-                    values[n] = d;
-                    rows[n++] = o * patch;
-                }
-            }
+            float[] d = dyRows[k];
             for (int kh = 0; kh < kernel; kh++) {
-                Layer.gatherAxpy(values, rows, n, transposed, kh * row, dx, patchAt[k] + kh * w * c, row);
+                int n = 0;
+                for (int o = 0; o < channels; o++) {
+                    if (d[o] != 0f) {
+                        values[n] = d[o];
+                        rows[n++] = o * kernel + kh;
+                    }
+                }
+                java.util.Arrays.fill(acc, 0, row, 0f);
+                Layer.gatherAxpy(values, rows, n, transposed, acc, row);
+                Layer.axpy(1f, acc, 0, dx, patchAt[k] + kh * w * c, row);
             }
         }
     }
