@@ -1,15 +1,16 @@
 package org.dirpg.policy.net;
 
 /**
- * A fully connected layer {@code y = act(b + x W)} with W stored [in][out], so the forward pass is one axpy over the
- * outputs per non-zero input (a one-hot input costs O(out)). Parameters in the layer's own order: W row-major, then b.
+ * A fully connected layer {@code y = act(b + x W)} with W kept as one array of the outputs per input, so the forward
+ * pass is one axpy over the outputs per non-zero input (a one-hot input costs O(out)), gathered eight at a time
+ * ({@link Layer#gatherAxpy}). Parameters in the layer's own order: W row-major, then b.
  */
 public final class Dense implements Layer {
     private final int in;
     private final int out;
     private final Activation activation;
     private final int[] index;
-    private final float[] w;
+    private final float[][] w;
     private final float[] b;
 
     /**
@@ -24,7 +25,7 @@ public final class Dense implements Layer {
         this.out = out;
         this.activation = activation;
         this.index = index.clone();
-        this.w = new float[in * out];
+        this.w = new float[in][out];
         this.b = new float[out];
     }
 
@@ -50,30 +51,38 @@ public final class Dense implements Layer {
 
     @Override
     public void load(double[] theta) {
-        for (int k = 0; k < w.length; k++) {
-            w[k] = (float) theta[index[k]];
+        int k = 0;
+        for (int f = 0; f < in; f++) {
+            for (int o = 0; o < out; o++, k++) {
+                w[f][o] = (float) theta[index[k]];
+            }
         }
         for (int o = 0; o < out; o++) {
-            b[o] = (float) theta[index[w.length + o]];
+            b[o] = (float) theta[index[k + o]];
         }
     }
 
     @Override
     public void forward(float[] x, float[] y) {
         System.arraycopy(b, 0, y, 0, out);
+        float[] values = new float[in];
+        int[] rows = new int[in];
+        int n = 0;
         for (int f = 0; f < in; f++) {
             float v = x[f];
             if (v != 0f) {
-                Layer.axpy(v, w, f * out, y, 0, out);
+                values[n] = v;
+                rows[n++] = f;
             }
         }
+        Layer.gatherAxpy(values, rows, n, w, y, out);
         activation.apply(y, 0, out);
     }
 
     @Override
     public void backward(float[] x, float[] y, float[] dy, float[] dx, float[] grad) {
         activation.backward(y, dy, out);
-        int bias = w.length;
+        int bias = in * out;
         for (int o = 0; o < out; o++) {
             grad[bias + o] += dy[o];
         }
@@ -86,9 +95,9 @@ public final class Dense implements Layer {
         if (dx != null) {
             for (int f = 0; f < in; f++) {
                 float s = 0f;
-                int row = f * out;
+                float[] row = w[f];
                 for (int o = 0; o < out; o++) {
-                    s += w[row + o] * dy[o];
+                    s += row[o] * dy[o];
                 }
                 dx[f] = s;
             }
