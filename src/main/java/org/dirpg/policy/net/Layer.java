@@ -55,11 +55,11 @@ public interface Layer {
     }
 
     /**
-     * {@code acc[o] += sum_k values[k] table[rows[k]][o]} for k < n and o < len (rows are indices, not references:
-     * storing a reference into an array costs a GC barrier and a type check on every store): n axpys, eight (then four) at a time, so
-     * that each pass loads and stores acc once for eight inputs (the sums are grouped, so float rounding differs from
-     * n single axpys). Every array is read from index 0: with offsets, the JIT cannot rule out that two of them
-     * overlap and leaves the loop scalar (about 1 GMAC/s against 5-9 here).
+     * {@code acc[o] += sum_k values[k] table[rows[k]][o]} for k < n and o < len: n axpys, eight at a time (then one by
+     * one), so that each pass loads and stores acc once for eight inputs (the sums are grouped, so float rounding
+     * differs from n single axpys). Every array is read from index 0: with offsets, the JIT cannot rule out that two
+     * of them overlap and leaves the loop scalar (about 1 GMAC/s against 5-9 here). Rows are indices into
+     * {@code table}, not references: storing a reference into an array costs a GC barrier and a type check.
      */
     static void gatherAxpy(float[] values, int[] rows, int n, float[][] table, float[] acc, int len) {
         int k = 0;
@@ -83,19 +83,6 @@ public interface Layer {
             for (int o = 0; o < len; o++) {
                 acc[o] += (a * ra[o] + b * rb[o] + c * rc[o] + d * rd[o])
                         + (e * re[o] + f * rf[o] + g * rg[o] + h * rh[o]);
-            }
-        }
-        for (; k + 4 <= n; k += 4) {
-            float a = values[k];
-            float b = values[k + 1];
-            float c = values[k + 2];
-            float d = values[k + 3];
-            float[] ra = table[rows[k]];
-            float[] rb = table[rows[k + 1]];
-            float[] rc = table[rows[k + 2]];
-            float[] rd = table[rows[k + 3]];
-            for (int o = 0; o < len; o++) {
-                acc[o] += a * ra[o] + b * rb[o] + c * rc[o] + d * rd[o];
             }
         }
         for (; k < n; k++) {
