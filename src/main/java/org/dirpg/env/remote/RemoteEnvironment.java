@@ -142,6 +142,11 @@ public final class RemoteEnvironment implements Environment {
         return spec;
     }
 
+    /** Batches {@link #stepBatch} sent over step streams so far (the others went as unary StepBatch calls). */
+    long streamedBatches() {
+        return streams.answered();
+    }
+
     /** The endpoints this client calls, in round-robin order. */
     public List<String> endpoints() {
         return caller.endpoints();

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.dirpg.proto.env.v1.EnvironmentServiceGrpc;
 import org.dirpg.proto.env.v1.StepBatchRequest;
@@ -59,6 +60,7 @@ final class StepStreams implements AutoCloseable {
     /** 1 where the channel's server answered UNIMPLEMENTED: no more streams there. */
     private final AtomicIntegerArray unimplemented;
     private final AtomicInteger next = new AtomicInteger();
+    private final AtomicLong answered = new AtomicLong();
     private final ThreadLocal<Lane> lanes = new ThreadLocal<>();
     private final Set<Lane> open = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> sweeping;
@@ -69,6 +71,11 @@ final class StepStreams implements AutoCloseable {
         this.unimplemented = new AtomicIntegerArray(channels.size());
         this.sweeping = SWEEPER.scheduleWithFixedDelay(this::closeIdle, IDLE_CLOSE_MILLIS / 2, IDLE_CLOSE_MILLIS / 2,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** Batches answered over streams so far (the others went as unary calls). */
+    long answered() {
+        return answered.get();
     }
 
     /** Whether any channel may still take a stream (false once every endpoint answered UNIMPLEMENTED). */
@@ -113,6 +120,7 @@ final class StepStreams implements AutoCloseable {
             StepBatchResponse response = answer.get(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
             lane.lastUsedNanos = System.nanoTime();
             lane.state.compareAndSet(BUSY, IDLE);
+            answered.incrementAndGet();
             return response;
         } catch (TimeoutException e) {
             lane.end("no answer within the deadline " + options.deadline());
