@@ -198,8 +198,8 @@ class EnvServer:
         check_bind(host, tls is not None, bearer_token is not None or (tls is not None and tls.mutual))
         if max_request_bytes < 1024:
             raise ValueError(f"--max-request-bytes must be at least 1024, got {max_request_bytes}")
+        self._streams = StreamsOnTheirPool(SERVICE_NAME, max_streams)  # first: it checks max_streams
         self._health_pool = futures.ThreadPoolExecutor(max_workers=HEALTH_THREADS, thread_name_prefix="dirpg-health")
-        self._streams = StreamsOnTheirPool(SERVICE_NAME, max_streams)
         interceptors = [HealthOutsideThePool(self._health_pool), self._streams, ParseInside(SERVICE_NAME),
                         ParseInside("grpc.health.v1.Health")]  # garbage to health blames the request too
         if bearer_token is not None:
