@@ -31,8 +31,8 @@ import org.dirpg.proto.env.v1.StepBatchResponse;
  * <p>{@link #step} returns null whenever the unary StepBatch should carry the batch instead, and never fails for a
  * transport reason: the endpoint answered UNIMPLEMENTED (a server older than StepStream; remembered per channel, so
  * an old server is asked once and then only gets unary calls), the stream broke the way a dying replica breaks calls,
- * the answer missed {@link RemoteOptions#deadline()}, or the server refused one more stream (RESOURCE_EXHAUSTED). The
- * caller then sends the batch through {@link FailoverCaller}, which retries and fails over, and the thread's next
+ * the answer missed {@link RemoteOptions#deadline()}, or the server refused one more stream (RESOURCE_EXHAUSTED: that
+ * thread then calls unary for {@link #IDLE_CLOSE_MILLIS} before it asks for a stream again). The caller then sends the batch through {@link FailoverCaller}, which retries and fails over, and the thread's next
  * batch opens a new stream. An application error (a bad token, an illegal action, an unknown env) fails as StepBatch's
  * would: the same exception type and message ({@link FailoverCaller#applicationError}), without the stream's
  * {@code "request <n>: "} prefix.
@@ -98,6 +98,9 @@ final class StepStreams implements AutoCloseable {
      */
     StepBatchResponse step(StepBatchRequest request, String what) {
         Lane lane = lanes.get();
+        if (lane != null && lane.refusedUntilNanos - System.nanoTime() > 0) {
+            return null; // the server had no room for this thread's stream a moment ago
+        }
         if (lane == null || !lane.state.compareAndSet(IDLE, BUSY)) {
             lane = openLane();
             if (lane == null) {
@@ -136,8 +139,12 @@ final class StepStreams implements AutoCloseable {
 
     private StepBatchResponse failed(Lane lane, String what, Throwable t) {
         Status status = Status.fromThrowable(t);
+        if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) { // no room for one more stream: unary for a while
+            lane.refusedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(IDLE_CLOSE_MILLIS);
+            return null;
+        }
         if (status.getCode() == Status.Code.UNIMPLEMENTED // an old server (ended() remembered it)
-                || status.getCode() == Status.Code.RESOURCE_EXHAUSTED || FailoverCaller.retryable(status, t)) {
+                || FailoverCaller.retryable(status, t)) {
             return null;
         }
         String description = status.getDescription() == null ? null
@@ -195,6 +202,8 @@ final class StepStreams implements AutoCloseable {
         final AtomicInteger state = new AtomicInteger(BUSY);
         volatile long lastUsedNanos = System.nanoTime();
         volatile CompletableFuture<StepBatchResponse> pending;
+        /** Set when the server refused the stream (RESOURCE_EXHAUSTED): the owner thread calls unary until then. */
+        long refusedUntilNanos = System.nanoTime();
         ClientCallStreamObserver<StepBatchRequest> requests;
 
         Lane(int channel) {

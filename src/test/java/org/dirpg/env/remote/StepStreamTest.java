@@ -93,6 +93,32 @@ class StepStreamTest {
     }
 
     @Test
+    void threadsBeyondThePythonServersStreamCapAreServedByUnaryCallsWithoutErrors() throws Exception {
+        try (PythonEnvServer server = PythonEnvServer.start(PythonEnvServerTest.MULTIROOM, PythonEnvServerTest.KEY,
+                "--env-kwargs", "{\"max_steps\": 20}", "--max-streams", "1");
+             RemoteEnvironment remote = RemoteEnvironment.connect(PythonEnvServerTest.MULTIROOM,
+                     new EndpointList(List.of(server.endpoint)), RemoteOptions.defaults())) {
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<Integer>> runs = new ArrayList<>();
+                for (int t = 0; t < 3; t++) {
+                    long seed = 20 + t;
+                    runs.add(pool.submit(() -> assertStreamEqualsUnary(remote, 3, 10, seed)));
+                }
+                int batches = 0;
+                for (Future<Integer> f : runs) {
+                    batches += f.get();
+                }
+                long streamed = remote.streamedBatches();
+                assertTrue(streamed > 0 && streamed < batches, "one thread streams, the others go unary: " + streamed
+                        + " of " + batches + " batches streamed");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void streamResultsEqualUnaryOnesOnTheJavaEnvServerFromSeveralThreads() throws Exception {
         try (LoopbackFleet fleet = new LoopbackFleet().add(List.of(chain)).add(List.of(chain));
              RemoteEnvironment remote = RemoteEnvironment.connect("Chain-v0", fleet.endpoints(), RemoteOptions.defaults())) {
