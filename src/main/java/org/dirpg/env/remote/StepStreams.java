@@ -111,7 +111,8 @@ final class StepStreams implements AutoCloseable {
         CompletableFuture<StepBatchResponse> answer = new CompletableFuture<>();
         lane.pending = answer;
         if (lane.state.get() == CLOSED && !answer.isDone()) { // the stream ended before the answer was awaited
-            return null;
+            Throwable why = lane.endedWith;
+            return why == null ? null : failed(lane, what, why);
         }
         try {
             lane.requests.onNext(request);
@@ -202,6 +203,8 @@ final class StepStreams implements AutoCloseable {
         final AtomicInteger state = new AtomicInteger(BUSY);
         volatile long lastUsedNanos = System.nanoTime();
         volatile CompletableFuture<StepBatchResponse> pending;
+        /** How the server ended the stream (null while it is open, or when this client ended it). */
+        volatile Throwable endedWith;
         /** Set when the server refused the stream (RESOURCE_EXHAUSTED): the owner thread calls unary until then. */
         long refusedUntilNanos = System.nanoTime();
         ClientCallStreamObserver<StepBatchRequest> requests;
@@ -238,6 +241,7 @@ final class StepStreams implements AutoCloseable {
             if (Status.fromThrowable(t).getCode() == Status.Code.UNIMPLEMENTED) {
                 unimplemented.set(channel, 1);
             }
+            endedWith = t;
             state.set(CLOSED);
             open.remove(this);
             CompletableFuture<StepBatchResponse> p = pending;
