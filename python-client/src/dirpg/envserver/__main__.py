@@ -20,6 +20,7 @@ import sys
 from dirpg.envserver.security import BEARER_TOKEN_ENV_VAR, ServerTls, check_bind, configured_bearer_token
 from dirpg.envserver.supervisor import supervise
 from dirpg.envserver.service import DEFAULT_MAX_BATCH_ITEMS, DEFAULT_MAX_REQUEST_BYTES, EnvServer
+from dirpg.envserver.streams import DEFAULT_MAX_STREAMS
 from dirpg.served_env import SNAPSHOT_MODES, ServedEnvironment
 from dirpg.tokens import KEY_ENV_VAR, RANDOM_KEY_WARNING, configured_key
 
@@ -71,6 +72,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="server processes, one port each (P, P+1, ... or free ports for 0), sharing the token key: "
                         "one per core; the ready line lists every endpoint (dirpg.envserver.supervisor)")
     p.add_argument("--workers", type=int, default=4, help="gRPC worker threads (health checks have their own)")
+    p.add_argument("--max-streams", type=int, default=DEFAULT_MAX_STREAMS,
+                   help="most StepStreams open at once, each on a thread of its own (default %(default)s); more are "
+                        "refused with RESOURCE_EXHAUSTED and the client sends those batches with unary StepBatch")
     p.add_argument("--max-batch-items", type=int, default=DEFAULT_MAX_BATCH_ITEMS,
                    help="most items one StepBatch may hold (default %(default)s); more is INVALID_ARGUMENT")
     p.add_argument("--max-request-bytes", type=int, default=DEFAULT_MAX_REQUEST_BYTES,
@@ -101,7 +105,8 @@ def _start(args: argparse.Namespace) -> EnvServer:
                                          snapshot=args.snapshot, spec_bound=args.spec_bound)
     server = EnvServer(envs, host=args.host, port=args.port, seed=args.seed, max_workers=args.workers, tls=tls,
                        bearer_token=bearer_token,
-                       max_batch_items=args.max_batch_items, max_request_bytes=args.max_request_bytes).start()
+                       max_batch_items=args.max_batch_items, max_request_bytes=args.max_request_bytes,
+                       max_streams=args.max_streams).start()
     if key is None:  # warned only once serving, so a failed start prints its error alone
         logging.getLogger(__name__).warning(RANDOM_KEY_WARNING)
     return server

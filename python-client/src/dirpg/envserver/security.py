@@ -10,8 +10,8 @@
 - ``HealthOutsideThePool``: health checks run on their own small thread pool, so a worker pool saturated by big
   StepBatch calls never makes a health check wait (grpcio runs a behaviour that carries
   ``experimental_thread_pool`` on that pool).
-- ``ParseInside``: requests are parsed inside the handler, so malformed protobuf is INVALID_ARGUMENT naming the
-  method (grpcio's own parse failure is INTERNAL "Exception deserializing request!").
+- ``ParseInside``: requests (unary, and each request of a stream) are parsed inside the handler, so malformed
+  protobuf is INVALID_ARGUMENT naming the method (grpcio's own parse failure is INTERNAL "Exception deserializing request!").
 """
 
 from __future__ import annotations
@@ -99,9 +99,13 @@ def configured_bearer_token(token_file: str | None) -> str | None:
     return token
 
 
-def _refuse(code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+def _refuse(code: grpc.StatusCode, message: str, streaming: bool = False) -> grpc.RpcMethodHandler:
+    """A handler that ends the call with ``code`` and ``message``, of the method's kind (a streaming method is
+    refused before its first request is read)."""
     def abort(_request, context):
         context.abort(code, message)
+    if streaming:
+        return grpc.stream_stream_rpc_method_handler(abort, request_deserializer=lambda raw: raw)
     return grpc.unary_unary_rpc_method_handler(abort, request_deserializer=lambda raw: raw)
 
 
@@ -115,14 +119,16 @@ class BearerTokenInterceptor(grpc.ServerInterceptor):
         if details.method.startswith(HEALTH_PREFIX):
             return continuation(details)
         value = dict(details.invocation_metadata or ()).get("authorization")
+        given = value[7:].strip() if value is not None and value[:7].lower() == "bearer " else ""
+        if value is not None and hmac.compare_digest(hashlib.sha256(given.encode()).digest(), self._digest):
+            return continuation(details)
+        handler = continuation(details)
+        streaming = handler is not None and handler.stream_stream is not None
         if value is None:
             return _refuse(grpc.StatusCode.UNAUTHENTICATED, "authorization: this server requires a bearer token "
-                                                            "(metadata 'authorization: Bearer TOKEN')")
-        given = value[7:].strip() if value[:7].lower() == "bearer " else ""
-        if not hmac.compare_digest(hashlib.sha256(given.encode()).digest(), self._digest):
-            return _refuse(grpc.StatusCode.UNAUTHENTICATED, "authorization: the bearer token is not valid on this "
-                                                            "server")
-        return continuation(details)
+                                                            "(metadata 'authorization: Bearer TOKEN')", streaming)
+        return _refuse(grpc.StatusCode.UNAUTHENTICATED, "authorization: the bearer token is not valid on this "
+                                                        "server", streaming)
 
 
 class HealthOutsideThePool(grpc.ServerInterceptor):
@@ -146,26 +152,39 @@ class HealthOutsideThePool(grpc.ServerInterceptor):
 
 
 class ParseInside(grpc.ServerInterceptor):
-    """Parses unary requests of ``service`` inside the handler: malformed protobuf becomes INVALID_ARGUMENT."""
+    """Parses the requests of ``service`` inside the handler (unary calls and bidirectional streams): malformed
+    protobuf becomes INVALID_ARGUMENT naming the method (and, on a stream, the request's index)."""
 
     def __init__(self, service: str):
         self._prefix = f"/{service}/"
 
     def intercept_service(self, continuation, details):
         handler = continuation(details)
-        if handler is None or not details.method.startswith(self._prefix) or handler.unary_unary is None \
-                or handler.request_deserializer is None:
+        if handler is None or not details.method.startswith(self._prefix) or handler.request_deserializer is None \
+                or (handler.unary_unary is None and handler.stream_stream is None):
             return handler
-        parse, call = handler.request_deserializer, handler.unary_unary
+        parse = handler.request_deserializer
         method = details.method.rsplit("/", 1)[-1]
 
-        def behaviour(raw, context):
+        def parsed(raw, context, where: str = ""):
             try:
-                request = parse(raw)
+                return parse(raw)
             except (DecodeError, ValueError, TypeError) as e:
-                context.abort(grpc.StatusCode.INVALID_ARGUMENT,
-                              f"{method}: the request is not a valid protobuf message ({' '.join(str(e).split())[:120]})")
-            return call(request, context)
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"{where}{method}: the request is not a valid "
+                                                                f"protobuf message ({' '.join(str(e).split())[:120]})")
+
+        if handler.stream_stream is not None:
+            stream = handler.stream_stream
+
+            def streaming(raw_requests, context):
+                requests = (parsed(raw, context, f"request {n}: ") for n, raw in enumerate(raw_requests))
+                return stream(requests, context)
+
+            return handler._replace(stream_stream=streaming, request_deserializer=None)
+        call = handler.unary_unary
+
+        def behaviour(raw, context):
+            return call(parsed(raw, context), context)
 
         return handler._replace(unary_unary=behaviour, request_deserializer=None)
 

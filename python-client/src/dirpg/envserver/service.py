@@ -22,6 +22,7 @@ from dirpg.env.v1 import environment_pb2 as pb
 from dirpg.env.v1 import environment_pb2_grpc as pb_grpc
 from dirpg.envserver.security import (BearerTokenInterceptor, HealthOutsideThePool, ParseInside, ServerTls,
                                      check_bind, notice)
+from dirpg.envserver.streams import DEFAULT_MAX_STREAMS, StreamsOnTheirPool
 from dirpg.served_env import EnvironmentFault, IllegalActionError, ServedEnvironment
 from dirpg.tokens import InvalidTokenError
 
@@ -37,6 +38,19 @@ HEALTH_THREADS = 2
 def _cut(text: str, limit: int = 80) -> str:
     """``text`` shortened for an error message (a huge id must not blow the status header up)."""
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+class CallError(Exception):
+    """A request the service refuses: ``code`` and ``message`` become the call's status (``abort``)."""
+
+    def __init__(self, code: grpc.StatusCode, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def abort(self, context, prefix: str = "") -> None:
+        """Ends the call with this status, ``prefix`` before the message (raises, as ``context.abort`` does)."""
+        context.abort(self.code, prefix + self.message)
 
 
 def _unsigned(seed: int) -> int:
@@ -62,10 +76,16 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
         self._seed_lock = threading.Lock()
 
     def _env(self, env_id: str, context) -> ServedEnvironment:
+        try:
+            return self._served(env_id)
+        except CallError as e:
+            e.abort(context)
+
+    def _served(self, env_id: str) -> ServedEnvironment:
         env = self._envs.get(env_id) or self._envs.get(self._aliases.get(env_id, ""))
         if env is None:
-            context.abort(grpc.StatusCode.NOT_FOUND,
-                          f"env '{_cut(env_id)}' is not served here; served: {sorted(self._envs)}")
+            raise CallError(grpc.StatusCode.NOT_FOUND,
+                            f"env '{_cut(env_id)}' is not served here; served: {sorted(self._envs)}")
         return env
 
     def ListEnvironments(self, request, context):
@@ -90,11 +110,27 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"env '{env.env_id}' rejected the reset: {_cut(str(e), 300)}")
 
     def StepBatch(self, request, context):
-        env = self._env(request.env_id, context)
+        try:
+            return self._step_batch(request)
+        except CallError as e:
+            e.abort(context)
+
+    def StepStream(self, request_iterator, context):
+        """StepBatch per request, one response each, in order; the first failing request n ends the stream with
+        StepBatch's status, its message prefixed "request <n>: " (the responses before it were sent)."""
+        for n, request in enumerate(request_iterator):
+            try:
+                yield self._step_batch(request)
+            except CallError as e:
+                e.abort(context, prefix=f"request {n}: ")
+
+    def _step_batch(self, request) -> pb.StepBatchResponse:
+        """The work of one StepBatch request (unary or on a stream); CallError names the failing item."""
+        env = self._served(request.env_id)
         if len(request.items) > self._max_batch_items:
-            context.abort(grpc.StatusCode.INVALID_ARGUMENT,
-                          f"items: at most {self._max_batch_items} per StepBatch on this server (--max-batch-items), "
-                          f"got {len(request.items)}; split the batch")
+            raise CallError(grpc.StatusCode.INVALID_ARGUMENT,
+                            f"items: at most {self._max_batch_items} per StepBatch on this server "
+                            f"(--max-batch-items), got {len(request.items)}; split the batch")
         response = pb.StepBatchResponse()
         results = response.results
         for i, item in enumerate(request.items):
@@ -104,9 +140,9 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
                 else:  # built in place in the response (no copy of each result into it)
                     env.step_into(results.add(), item.state_token, item.action)
             except (InvalidTokenError, IllegalActionError) as e:
-                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"item {i}: {_cut(str(e), 300)}")
+                raise CallError(grpc.StatusCode.INVALID_ARGUMENT, f"item {i}: {_cut(str(e), 300)}") from None
             except EnvironmentFault as e:
-                context.abort(grpc.StatusCode.INTERNAL, f"item {i}: {_cut(str(e), 300)}")
+                raise CallError(grpc.StatusCode.INTERNAL, f"item {i}: {_cut(str(e), 300)}") from None
         return response
 
 
@@ -147,8 +183,9 @@ class EnvServer:
 
     ``tls`` serves over TLS (mutual TLS when it has a client CA); ``bearer_token`` requires that token on every
     call but health; beyond loopback both TLS and authentication are required (``security.check_bind``).
-    Health checks run on their own threads, outside the ``max_workers`` pool; a StepBatch of more than
-    ``max_batch_items`` items and a request over ``max_request_bytes`` are refused.
+    Health checks run on their own threads, outside the ``max_workers`` pool, and so do StepStreams (at most
+    ``max_streams`` open, ``streams.StreamsOnTheirPool``); a StepBatch of more than ``max_batch_items`` items and a
+    request over ``max_request_bytes`` are refused.
 
     Call order: ``start()`` (binds; ``port`` is then the bound port), ``wait()`` or ``stop(grace)``.
     A busy ``port`` raises PortInUseError; an address gRPC cannot bind raises OSError naming it.
@@ -157,12 +194,13 @@ class EnvServer:
     def __init__(self, envs: dict[str, ServedEnvironment], host: str = "127.0.0.1", port: int = 0,
                  seed: int | None = None, max_workers: int = 4, tls: ServerTls | None = None,
                  bearer_token: str | None = None, max_batch_items: int = DEFAULT_MAX_BATCH_ITEMS,
-                 max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES):
+                 max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, max_streams: int = DEFAULT_MAX_STREAMS):
         check_bind(host, tls is not None, bearer_token is not None or (tls is not None and tls.mutual))
         if max_request_bytes < 1024:
             raise ValueError(f"--max-request-bytes must be at least 1024, got {max_request_bytes}")
+        self._streams = StreamsOnTheirPool(SERVICE_NAME, max_streams)  # first: it checks max_streams
         self._health_pool = futures.ThreadPoolExecutor(max_workers=HEALTH_THREADS, thread_name_prefix="dirpg-health")
-        interceptors = [HealthOutsideThePool(self._health_pool), ParseInside(SERVICE_NAME),
+        interceptors = [HealthOutsideThePool(self._health_pool), self._streams, ParseInside(SERVICE_NAME),
                         ParseInside("grpc.health.v1.Health")]  # garbage to health blames the request too
         if bearer_token is not None:
             interceptors.insert(0, BearerTokenInterceptor(bearer_token))
@@ -211,6 +249,7 @@ class EnvServer:
         self._health.enter_graceful_shutdown()
         self._server.stop(grace).wait()
         self._health_pool.shutdown(wait=False)
+        self._streams.shutdown()
 
     def wait(self) -> None:
         self._server.wait_for_termination()

@@ -138,12 +138,7 @@ final class FailoverCaller {
             return;
         }
         if (!retryable(status, t)) {
-            String message = status.getCode() + " from " + endpoint + ": " + status.getDescription();
-            switch (status.getCode()) {
-                case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE ->
-                        c.result.completeExceptionally(new IllegalArgumentException(message, t));
-                default -> c.result.completeExceptionally(new IllegalStateException(c.what + ": " + message, t));
-            }
+            c.result.completeExceptionally(applicationError(c.what, endpoint, status, t));
             return;
         }
         c.tried.addLast(endpoint + " (" + status.getCode() + ": " + status.getDescription() + ")");
@@ -165,6 +160,19 @@ final class FailoverCaller {
         }
         c.rounds++;
         BACKOFF.schedule(() -> attempt(c), wait, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The domain exception of a failure that is not retried: INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION and
+     * OUT_OF_RANGE become {@link IllegalArgumentException}, any other status {@link IllegalStateException} naming
+     * {@code what}; the message carries the code, the endpoint and {@code status}'s description.
+     */
+    static RuntimeException applicationError(String what, String endpoint, Status status, Throwable t) {
+        String message = status.getCode() + " from " + endpoint + ": " + status.getDescription();
+        return switch (status.getCode()) {
+            case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE -> new IllegalArgumentException(message, t);
+            default -> new IllegalStateException(what + ": " + message, t);
+        };
     }
 
     /**

@@ -16,8 +16,9 @@ import org.dirpg.server.env.EnvironmentServiceImpl;
 import org.dirpg.server.env.StateTokens;
 
 /**
- * Remote stepping throughput: steps per second of random legal walks with batch 1, batch 64, and K batches of 64 in
- * flight at once ({@link RemoteEnvironment#stepBatchAsync}). Walks restart from a pool of reset roots when they end
+ * Remote stepping throughput: steps per second of random legal walks with batch 1, batch 64 (one batch in flight,
+ * with the blocking {@link RemoteEnvironment#stepBatch}, as a search steps: over a StepStream), and K batches of 64 in
+ * flight at once ({@link RemoteEnvironment#stepBatchAsync}, unary calls). Walks restart from a pool of reset roots when they end
  * (stepping is pure, so a root can be stepped again), so only steps are timed.
  *
  * <p>Usage: {@code RemoteBench ENV_ID ENDPOINTS [SECONDS] [K]}, where ENDPOINTS is {@code host:port,host:port} or
@@ -42,7 +43,7 @@ public final class RemoteBench {
                 w.add(roots.get(rng.nextInt(roots.size())));
             }
             walks.add(w);
-            pending.add(env.stepBatchAsync(w, actions(w, rng)));
+            pending.add(send(env, w, actions(w, rng), inFlight));
         }
         long steps = 0;
         long start = System.nanoTime();
@@ -56,12 +57,22 @@ public final class RemoteBench {
                     w.add(t.next().isTerminal() ? roots.get(rng.nextInt(roots.size())) : t.next());
                 }
                 walks.set(k, w);
-                pending.set(k, env.stepBatchAsync(w, actions(w, rng)));
+                pending.set(k, send(env, w, actions(w, rng), inFlight));
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
         pending.forEach(CompletableFuture::join);
         return steps / seconds;
+    }
+
+    /**
+     * One batch in flight is stepped as a search steps, with the blocking {@link RemoteEnvironment#stepBatch} (on the
+     * thread's StepStream); several in flight with {@link RemoteEnvironment#stepBatchAsync} (unary calls).
+     */
+    private static CompletableFuture<List<Transition>> send(RemoteEnvironment env, List<State> states, int[] actions,
+                                                            int inFlight) {
+        return inFlight == 1 ? CompletableFuture.completedFuture(env.stepBatch(states, actions))
+                : env.stepBatchAsync(states, actions);
     }
 
     private static int[] actions(List<State> states, SplittableRandom rng) {

@@ -27,9 +27,12 @@ import org.dirpg.proto.env.v1.StepResult;
  * {@link #step} stays a pure function of (state, action) from the caller's view, and any server of the fleet can
  * step any token. Calls go round-robin over the endpoints, each with a deadline; an attempt that fails with
  * UNAVAILABLE or DEADLINE_EXCEEDED is retried on the next endpoint (see {@link FailoverCaller}), so a server that
- * dies mid-run loses no steps. {@link #stepBatch} crosses the network in one StepBatch call, split into several
- * (concurrent) calls only when it would exceed {@link RemoteOptions#maxMessageBytes()}. The {@code *Async}
- * variants let several searches keep batches in flight at once, overlapping their round trips.
+ * dies mid-run loses no steps. {@link #stepBatch} sends a batch as one request on the calling thread's
+ * StepStream (one long-lived stream per thread, i.e. per search in flight: {@link StepStreams}), falling back to
+ * unary StepBatch calls, without an error, against a server that has no StepStream (UNIMPLEMENTED) or when the
+ * stream breaks; a batch over {@link RemoteOptions#maxMessageBytes()} is split into several concurrent unary calls.
+ * The {@code *Async} variants use unary calls, spread round-robin, so that several batches can be in flight at once,
+ * overlapping their round trips.
  *
  * <p>Call order: {@link #connect} (or the constructor), which fetches the spec with DescribeEnvironment; then as
  * {@link Environment}; then {@link #close()}, which shuts the channels down. Thread-safe.
@@ -42,6 +45,7 @@ public final class RemoteEnvironment implements Environment {
     private final String envId;
     private final List<ManagedChannel> channels;
     private final FailoverCaller caller;
+    private final StepStreams streams;
     private final RemoteOptions options;
     private final EnvironmentSpec spec;
     private final int observationWireBytes;
@@ -108,6 +112,7 @@ public final class RemoteEnvironment implements Environment {
         this.channels = List.copyOf(channels);
         this.options = options;
         this.caller = new FailoverCaller(this.channels, options);
+        this.streams = new StepStreams(this.channels, options);
         try {
             DescribeEnvironmentResponse d = FailoverCaller.await(caller.callOnce("DescribeEnvironment(" + envId + ")",
                     stub -> stub.describeEnvironment(DescribeEnvironmentRequest.newBuilder().setEnvId(envId).build())));
@@ -135,6 +140,11 @@ public final class RemoteEnvironment implements Environment {
     @Override
     public EnvironmentSpec spec() {
         return spec;
+    }
+
+    /** Batches {@link #stepBatch} sent over step streams so far (the others went as unary StepBatch calls). */
+    long streamedBatches() {
+        return streams.answered();
     }
 
     /** The endpoints this client calls, in round-robin order. */
@@ -166,9 +176,22 @@ public final class RemoteEnvironment implements Environment {
         return stepBatch(List.of(state), new int[] {action}).get(0);
     }
 
+    /**
+     * Steps the batch over the calling thread's StepStream ({@link StepStreams}) when it fits one message, else (or
+     * when the endpoint has no stream, or the stream broke) as {@link #stepBatchAsync} does, with unary calls.
+     */
     @Override
     public List<Transition> stepBatch(List<State> states, int[] actions) {
-        return FailoverCaller.await(stepBatchAsync(states, actions));
+        List<RemoteState> remote = own(states, actions);
+        List<int[]> chunks = chunks(remote);
+        if (chunks.size() == 1 && streams.available()) {
+            StepBatchRequest request = request(remote, actions, 0, actions.length);
+            StepBatchResponse response = streams.step(request, what(actions.length));
+            if (response != null) {
+                return transitions(response, actions.length);
+            }
+        }
+        return FailoverCaller.await(send(remote, actions, chunks));
     }
 
     /**
@@ -178,22 +201,39 @@ public final class RemoteEnvironment implements Environment {
      * @throws IllegalArgumentException at once when the sizes differ or a state is not a state of this environment
      */
     public CompletableFuture<List<Transition>> stepBatchAsync(List<State> states, int[] actions) {
+        List<RemoteState> remote = own(states, actions);
+        return send(remote, actions, chunks(remote));
+    }
+
+    /** The states as this environment's, checked against the actions. */
+    private List<RemoteState> own(List<State> states, int[] actions) {
         if (states.size() != actions.length) {
             throw new IllegalArgumentException("stepBatch got " + states.size() + " states and " + actions.length
                     + " actions");
         }
-        int[] tokenBytes = new int[actions.length];
         List<RemoteState> remote = new ArrayList<>(actions.length);
         for (int i = 0; i < actions.length; i++) {
-            RemoteState s = own(states.get(i), i);
-            remote.add(s);
-            tokenBytes[i] = s.token().size();
+            remote.add(own(states.get(i), i));
         }
-        List<int[]> chunks = StepBatchSplitter.chunks(tokenBytes, observationWireBytes, envId.length(),
-                options.maxMessageBytes());
+        return remote;
+    }
+
+    /** The batch's [from, to) chunks under the message-size limit. */
+    private List<int[]> chunks(List<RemoteState> states) {
+        int[] tokenBytes = new int[states.size()];
+        for (int i = 0; i < tokenBytes.length; i++) {
+            tokenBytes[i] = states.get(i).token().size();
+        }
+        return StepBatchSplitter.chunks(tokenBytes, observationWireBytes, envId.length(), options.maxMessageBytes());
+    }
+
+    /** Unary StepBatch calls, one per chunk, all at once; item i's transition at index i. */
+    private CompletableFuture<List<Transition>> send(List<RemoteState> remote, int[] actions, List<int[]> chunks) {
         List<CompletableFuture<List<Transition>>> parts = new ArrayList<>(chunks.size());
         for (int[] c : chunks) {
-            parts.add(sendChunk(remote, actions, c[0], c[1]));
+            StepBatchRequest request = request(remote, actions, c[0], c[1]);
+            int n = c[1] - c[0];
+            parts.add(caller.call(what(n), stub -> stub.stepBatch(request)).thenApply(r -> transitions(r, n)));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             List<Transition> out = new ArrayList<>(actions.length);
@@ -204,14 +244,16 @@ public final class RemoteEnvironment implements Environment {
         });
     }
 
-    private CompletableFuture<List<Transition>> sendChunk(List<RemoteState> states, int[] actions, int from, int to) {
+    private StepBatchRequest request(List<RemoteState> states, int[] actions, int from, int to) {
         StepBatchRequest.Builder b = StepBatchRequest.newBuilder().setEnvId(envId);
         for (int i = from; i < to; i++) {
             b.addItems(StepItem.newBuilder().setStateToken(states.get(i).token()).setAction(actions[i]));
         }
-        StepBatchRequest request = b.build();
-        return caller.call("StepBatch(" + envId + ", " + (to - from) + " items)", stub -> stub.stepBatch(request))
-                .thenApply(r -> transitions(r, to - from));
+        return b.build();
+    }
+
+    private String what(int items) {
+        return "StepBatch(" + envId + ", " + items + " items)";
     }
 
     private List<Transition> transitions(StepBatchResponse response, int expected) {
@@ -241,9 +283,12 @@ public final class RemoteEnvironment implements Environment {
                 + envId);
     }
 
-    /** Shuts the channels down, waiting up to a second for calls in flight. */
+    /** Ends the step streams and shuts the channels down, waiting up to a second for calls in flight. */
     @Override
     public void close() {
+        if (streams != null) {
+            streams.close();
+        }
         for (ManagedChannel c : channels) {
             c.shutdown();
         }

@@ -118,19 +118,31 @@ public final class EnvironmentServiceImpl extends EnvironmentServiceGrpc.Environ
 
     @Override
     public void stepBatch(StepBatchRequest request, StreamObserver<StepBatchResponse> responses) {
-        StatusMapping.respond(responses, () -> {
-            String id = request.getEnvId();
-            EncodableEnvironment env = env(id);
-            if (request.getItemsCount() > maxBatchItems) {
-                throw new IllegalArgumentException("items: at most " + maxBatchItems + " per StepBatch on this server "
-                        + "(serve --max-batch-items), got " + request.getItemsCount() + "; split the batch");
-            }
-            StepBatchResponse.Builder b = StepBatchResponse.newBuilder();
-            for (int i = 0; i < request.getItemsCount(); i++) {
-                b.addResults(step(env, i, request.getItems(i)));
-            }
-            return b.build();
-        });
+        StatusMapping.respond(responses, () -> stepBatch(request));
+    }
+
+    /**
+     * StepBatch over one stream: each request answered in order by {@link #stepBatch(StepBatchRequest)}, the first
+     * failing request ending the stream with its status prefixed {@code "request <n>: "} ({@link StepStreamObserver}).
+     */
+    @Override
+    public StreamObserver<StepBatchRequest> stepStream(StreamObserver<StepBatchResponse> responses) {
+        return new StepStreamObserver(responses, this::stepBatch);
+    }
+
+    /** One StepBatch request's work (unary or on a stream); domain exceptions name the failing item. */
+    private StepBatchResponse stepBatch(StepBatchRequest request) {
+        String id = request.getEnvId();
+        EncodableEnvironment env = env(id);
+        if (request.getItemsCount() > maxBatchItems) {
+            throw new IllegalArgumentException("items: at most " + maxBatchItems + " per StepBatch on this server "
+                    + "(serve --max-batch-items), got " + request.getItemsCount() + "; split the batch");
+        }
+        StepBatchResponse.Builder b = StepBatchResponse.newBuilder();
+        for (int i = 0; i < request.getItemsCount(); i++) {
+            b.addResults(step(env, i, request.getItems(i)));
+        }
+        return b.build();
     }
 
     private static State reset(EncodableEnvironment env, long seed) {
