@@ -199,7 +199,7 @@ class StepStreamTest {
     }
 
     @Test
-    void aMixedFleetStreamsToTheNewServerAndCallsTheOldOneUnary() throws Exception {
+    void aMixedFleetStreamsToTheNewServerAndServesEveryBatch() throws Exception {
         UnaryOnly old = new UnaryOnly(new EnvironmentServiceImpl(List.of(chain), LoopbackFleet.KEY, 1));
         Server oldServer = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(old).build()
                 .start();
@@ -223,7 +223,9 @@ class StepStreamTest {
             // once, or once per thread that raced to it before its UNIMPLEMENTED arrived
             assertTrue(old.streamsAsked.get() >= 1 && old.streamsAsked.get() <= 4, "streams asked of the old server: "
                     + old.streamsAsked.get());
-            assertTrue(old.unaryBatches.get() > 0, "the old server served unary calls");
+            // the batch the old server turned away went as a unary call through the failover caller, which may pick
+            // either server, and the thread's next stream opens on the new one: so every walk above was right (its
+            // batches all answered), but how many unary calls the old server got depends on timing (0 is possible)
         } finally {
             oldServer.shutdownNow();
         }
