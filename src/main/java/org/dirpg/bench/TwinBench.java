@@ -89,7 +89,7 @@ public final class TwinBench {
     static final double FROZEN = 1e-12;
 
     /** One K's figures: interactions/s, the process's CPU per interaction, forward passes per interaction. */
-    private record Measured(int k, double rate, long maps, double cpuMicros, double forwardsPerInteraction,
+    private record Measured(double rate, long maps, double cpuMicros, double forwardsPerInteraction,
                             String threads) {
     }
 
@@ -118,7 +118,7 @@ public final class TwinBench {
             double secs = (System.nanoTime() - t0) / 1e9;
             String threads = k == 1 ? "" : trainer.coalescing() ? ", coalesced" : ", K threads"
                     + (p.concurrentGradients() ? " (gradients too)" : " (gradient on one thread)");
-            return new Measured(k, interactions / secs, updates * k, (ProcessCpu.nanos() - cpu0) / 1e3 / interactions,
+            return new Measured(interactions / secs, updates * k, (ProcessCpu.nanos() - cpu0) / 1e3 / interactions,
                     (double) (net.cacheMisses() - misses0) / interactions, threads);
         }
     }

@@ -32,8 +32,9 @@ import org.dirpg.proto.env.v1.StepBatchResponse;
  * transport reason: the endpoint answered UNIMPLEMENTED (a server older than StepStream; remembered per channel, so
  * an old server is asked once and then only gets unary calls), the stream broke the way a dying replica breaks calls,
  * the answer missed {@link RemoteOptions#deadline()}, or the server refused one more stream (RESOURCE_EXHAUSTED: that
- * thread then calls unary for {@link #IDLE_CLOSE_MILLIS} before it asks for a stream again). The caller then sends the batch through {@link FailoverCaller}, which retries and fails over, and the thread's next
- * batch opens a new stream. An application error (a bad token, an illegal action, an unknown env) fails as StepBatch's
+ * thread then calls unary for {@link #IDLE_CLOSE_MILLIS} before it asks for a stream again). The caller then sends
+ * the batch through {@link FailoverCaller}, which retries and fails over, and the thread's next batch opens a new
+ * stream. An application error (a bad token, an illegal action, an unknown env) fails as StepBatch's
  * would: the same exception type and message ({@link FailoverCaller#applicationError}), without the stream's
  * {@code "request <n>: "} prefix.
  *

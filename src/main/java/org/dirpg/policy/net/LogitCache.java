@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
  * (the same view reached by different paths, no-op actions), so a node whose observation was seen before costs a
  * lookup instead of a forward pass. An entry also keeps the forward pass's activations while they fit in
  * {@link #MAX_ACTIVATION_FLOATS} (64 MiB), so the gradient (eq. 10), whose steps are observations the search already
- * evaluated, back-propagates without running the forward pass again. The key is the observation itself, packed exactly: 4 bits a value when every value
- * is an integer in 0..15 (MiniGrid's views), 8 bits when in 0..255 (pixels), else the doubles' bits; no collisions.
- * Cleared whenever theta changes and when it holds its capacity (at most 2^18 entries, fewer for large
- * observations). Thread-safe.
+ * evaluated, back-propagates without running the forward pass again. The key is the observation itself, packed
+ * exactly: 4 bits a value when every value is an integer in 0..15 (MiniGrid's views), 8 bits when in 0..255
+ * (pixels), else the doubles' bits; no collisions. Cleared whenever theta changes and when it holds its capacity (at
+ * most 2^18 entries, fewer for large observations). Thread-safe.
  */
 public final class LogitCache {
     private static final int MAX_ENTRIES = 1 << 18;

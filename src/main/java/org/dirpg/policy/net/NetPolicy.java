@@ -17,7 +17,8 @@ import org.dirpg.policy.WeightedStep;
  * <p>{@link #addGradient} returns the gradient of the surrogate {@code sum_i w_i log pi(a_i | s_i)} (eq. (10) for
  * DirPG, where a_opt's steps carry negative weights): the exact logit gradient {@code w_i (onehot(a_i) - pi(.|s_i))}
  * over the legal actions, summed over the steps that share an observation, back-propagated once per distinct
- * observation, from the activations the search's forward pass left in the cache when it kept them. {@link #logProbabilities} caches logits by observation for the current theta ({@link LogitCache}).
+ * observation, from the activations the search's forward pass left in the cache when it kept them.
+ * {@link #logProbabilities} caches logits by observation for the current theta ({@link LogitCache}).
  *
  * <p>Call order as in {@link Policy}. {@link #logProbabilities} and {@link #addGradient} may be called from several
  * threads between parameter changes; {@link #setParameters} may not run concurrently with them.
