@@ -51,9 +51,17 @@ public final class MiniGridExperiment {
     private MiniGridExperiment() {
     }
 
+    /** Every curve that {@code --curves} can name: the figure's, then the candidates run only when named. */
+    private static List<MiniGridSetup.Curve> named(MiniGridSetup setup) {
+        List<MiniGridSetup.Curve> all = new ArrayList<>(setup.curves());
+        all.addAll(setup.candidates());
+        return all;
+    }
+
     /** The maps (updates) all the curves of a run will train, for a progress total. */
     public static long totalMaps(MiniGridSetup setup, List<String> only) {
-        long n = setup.curves().stream().filter(c -> only.isEmpty() || only.contains(c.name())).count();
+        long n = only.isEmpty() ? setup.curves().size()
+                : named(setup).stream().filter(c -> only.contains(c.name())).count();
         return n * setup.seeds() * setup.maps();
     }
 
@@ -64,11 +72,11 @@ public final class MiniGridExperiment {
             curves.addAll(setup.curves());
         }
         for (String name : only) { // in the order asked for: the first ones finish first
-            setup.curves().stream().filter(c -> c.name().equals(name)).findFirst().ifPresent(curves::add);
+            named(setup).stream().filter(c -> c.name().equals(name)).findFirst().ifPresent(curves::add);
         }
         if (curves.isEmpty()) {
             throw new IllegalArgumentException("--curves: none of " + only + " is a curve; curves are "
-                    + setup.curves().stream().map(MiniGridSetup.Curve::name).toList());
+                    + named(setup).stream().map(MiniGridSetup.Curve::name).toList());
         }
         Path frozenFile = out.resolve("frozen-alpha0.2-policy.csv");
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));

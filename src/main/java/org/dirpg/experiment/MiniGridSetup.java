@@ -6,6 +6,7 @@ import java.util.Map;
 import org.dirpg.search.Heuristic;
 import org.dirpg.search.Priority;
 import org.dirpg.train.Algorithm;
+import org.dirpg.train.ReinforceVariant;
 import org.dirpg.train.TrainSettings;
 
 /**
@@ -83,6 +84,49 @@ public record MiniGridSetup(int maps, long budget, int seeds, int evalEvery, int
                 base.toBuilder().algorithm(Algorithm.REINFORCE).reinforceNoBaseline(true).build()));
         out.add(new Curve("cem", base.toBuilder().algorithm(Algorithm.CEM).build()));
         return out;
+    }
+
+    /**
+     * Issue 16's candidates, run only when named with {@code --curves}: the trajectory-level REINFORCE without a
+     * baseline (the default of the authors' {@code run.py}) with one of their other choices at a time, then with all of
+     * them ({@code reinforce-run-py}). On the Java twin only (two of them are twin options).
+     * <ul>
+     *   <li>{@code -7-actions}: all 7 MiniGrid actions (run.py builds its policy on {@code action_space.n});</li>
+     *   <li>{@code -discount-0.999}: returns discounted by run.py's 0.999;</li>
+     *   <li>{@code -summed}: the rollouts' gradients summed, not averaged;</li>
+     *   <li>{@code -next-map-on-success}: the map's batch ends at the first rollout that reaches the goal;</li>
+     *   <li>{@code -max-steps-240}: episodes of at most 240 steps (the default of their {@code Reinforce} class, which
+     *       run.py overrides with 100), so 12 rollouts per map;</li>
+     *   <li>{@code -old-encoding}: the 2020 gym-minigrid's observation encoding.</li>
+     * </ul>
+     */
+    public List<Curve> candidates() {
+        if (!remote.isEmpty()) {
+            return List.of();
+        }
+        TrainSettings plain = base().toBuilder().algorithm(Algorithm.REINFORCE).reinforceNoBaseline(true).build();
+        String p = "reinforce-no-baseline-";
+        List<Curve> out = new ArrayList<>();
+        out.add(new Curve(p + "7-actions", withEnv(plain, "actions", "0,1,2,3,4,5,6")));
+        out.add(new Curve(p + "discount-0.999",
+                plain.toBuilder().reinforceVariant(ReinforceVariant.PAPER.withDiscount(0.999)).build()));
+        out.add(new Curve(p + "summed",
+                plain.toBuilder().reinforceVariant(ReinforceVariant.PAPER.withSumRollouts(true)).build()));
+        out.add(new Curve(p + "next-map-on-success",
+                plain.toBuilder().reinforceVariant(ReinforceVariant.PAPER.withNextMapOnSuccess(true)).build()));
+        out.add(new Curve(p + "max-steps-240", withEnv(plain, "maxSteps", "240").toBuilder().maxSteps(240)
+                .rollouts((int) Math.max(2, budget / 240)).build()));
+        out.add(new Curve(p + "old-encoding", withEnv(plain, "encoding", "gym-minigrid-2020")));
+        TrainSettings all = withEnv(withEnv(plain, "actions", "0,1,2,3,4,5,6"), "encoding", "gym-minigrid-2020")
+                .toBuilder().reinforceVariant(new ReinforceVariant(0.999, true, true)).build();
+        out.add(new Curve("reinforce-run-py", all));
+        return out;
+    }
+
+    private static TrainSettings withEnv(TrainSettings s, String key, String value) {
+        Map<String, String> options = new java.util.LinkedHashMap<>(s.envOptions());
+        options.put(key, value);
+        return s.toBuilder().envOptions(options).build();
     }
 
     private static TrainSettings astar(TrainSettings base, double alpha, Heuristic h) {

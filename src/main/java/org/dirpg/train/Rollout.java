@@ -19,8 +19,11 @@ import org.dirpg.policy.Policy;
  * @param rewards      r_0 .. r_{T-1}
  * @param finalState   s_T (not terminal when the rollout was truncated)
  * @param interactions interactions spent
+ * @param terminated   the last step terminated the episode (Gymnasium's {@code terminated}: the goal, a hole), as
+ *                     opposed to a truncation by the environment's step limit or by {@code maxSteps}
  */
-public record Rollout(List<State> states, int[] actions, double[] rewards, State finalState, long interactions) {
+public record Rollout(List<State> states, int[] actions, double[] rewards, State finalState, long interactions,
+                      boolean terminated) {
 
     /** The return R = sum_t r_t. */
     public double totalReturn() {
@@ -33,10 +36,15 @@ public record Rollout(List<State> states, int[] actions, double[] rewards, State
 
     /** Rewards-to-go: G_t = sum_{t' >= t} r_t'. */
     public double[] rewardsToGo() {
+        return rewardsToGo(1.0);
+    }
+
+    /** Discounted rewards-to-go: G_t = sum_{t' >= t} gamma^(t' - t) r_t'; G_0 is the discounted return. */
+    public double[] rewardsToGo(double gamma) {
         double[] g = new double[rewards.length];
         double acc = 0;
         for (int t = rewards.length - 1; t >= 0; t--) {
-            acc += rewards[t];
+            acc = rewards[t] + gamma * acc;
             g[t] = acc;
         }
         return g;
@@ -57,7 +65,7 @@ public record Rollout(List<State> states, int[] actions, double[] rewards, State
             Rollout r = sample(env, policy, start, rng, maxSteps);
             spent += r.interactions();
             if (r.finalState().isFeasible()) {
-                return new Rollout(r.states(), r.actions(), r.rewards(), r.finalState(), spent);
+                return new Rollout(r.states(), r.actions(), r.rewards(), r.finalState(), spent, r.terminated());
             }
         }
         throw new IllegalStateException(env.spec().id() + ": 10000 sampled trajectories in a row were infeasible");
@@ -94,6 +102,7 @@ public record Rollout(List<State> states, int[] actions, double[] rewards, State
         List<Double> rewards = new ArrayList<>();
         double[] logp = new double[policy.numActions()];
         long spent = 0;
+        boolean terminated = false;
         State s = start;
         while (!s.isTerminal() && states.size() < maxSteps) {
             policy.logProbabilities(s, logp);
@@ -103,9 +112,10 @@ public record Rollout(List<State> states, int[] actions, double[] rewards, State
             actions.add(a);
             rewards.add(t.reward());
             spent += t.interactions();
+            terminated = t.terminated();
             s = t.next();
         }
         return new Rollout(List.copyOf(states), actions.stream().mapToInt(Integer::intValue).toArray(),
-                rewards.stream().mapToDouble(Double::doubleValue).toArray(), s, spent);
+                rewards.stream().mapToDouble(Double::doubleValue).toArray(), s, spent, terminated);
     }
 }

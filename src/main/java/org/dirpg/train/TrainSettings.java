@@ -34,7 +34,8 @@ public record TrainSettings(
         Heuristic heuristic,
         boolean reinforceNoBaseline,
         String net,
-        String cnn) {
+        String cnn,
+        ReinforceVariant reinforceVariant) {
 
     public TrainSettings {
         if (envId == null || envId.isBlank()) {
@@ -86,6 +87,9 @@ public record TrainSettings(
         }
         net = net == null || net.isBlank() ? null : net.trim();
         cnn = cnn == null || cnn.isBlank() ? null : cnn.trim();
+        if (reinforceVariant == null) { // a checkpoint written before the field existed
+            reinforceVariant = ReinforceVariant.PAPER;
+        }
     }
 
     public static Builder builder() {
@@ -119,6 +123,7 @@ public record TrainSettings(
         b.reinforceNoBaseline = reinforceNoBaseline;
         b.net = net;
         b.cnn = cnn;
+        b.reinforceVariant = reinforceVariant;
         return b;
     }
 
@@ -185,6 +190,8 @@ public record TrainSettings(
         private String net = null;
         /** The CNN of image parts: "paper", "nature", "KxK[/S]:c1,c2,..."; default null, by image size. */
         private String cnn = null;
+        /** REINFORCE: the authors' departures from App. C.3 (discount, summed gradients, next map on success); default none. */
+        private ReinforceVariant reinforceVariant = ReinforceVariant.PAPER;
 
         public Builder envId(String v) { envId = v; return this; }
         public Builder envOptions(Map<String, String> v) { envOptions = new LinkedHashMap<>(v); return this; }
@@ -210,11 +217,12 @@ public record TrainSettings(
         public Builder reinforceNoBaseline(boolean v) { reinforceNoBaseline = v; return this; }
         public Builder net(String v) { net = v; return this; }
         public Builder cnn(String v) { cnn = v; return this; }
+        public Builder reinforceVariant(ReinforceVariant v) { reinforceVariant = v; return this; }
 
         public TrainSettings build() {
             return new TrainSettings(envId, envOptions, remoteEndpoints, algorithm, epsilon, priority, alpha, budget,
                     earlyStop, prune, updates, learningRate, seed, rollouts, elites, maxSteps, policy, initScale,
-                    searchesInFlight, expansionsPerRound, heuristic, reinforceNoBaseline, net, cnn);
+                    searchesInFlight, expansionsPerRound, heuristic, reinforceNoBaseline, net, cnn, reinforceVariant);
         }
     }
 }

@@ -155,7 +155,8 @@ public final class TrainerFactory {
             case REINFORCE:
             case REINFORCE_RTG:
                 return new ReinforceTrainer(env, policy, new Adam(s.learningRate()), s.rollouts(),
-                        s.algorithm() == Algorithm.REINFORCE_RTG, !s.reinforceNoBaseline(), s.maxSteps(), seed);
+                        s.algorithm() == Algorithm.REINFORCE_RTG, !s.reinforceNoBaseline(), s.reinforceVariant(), s.maxSteps(),
+                        seed);
             case CEM:
                 return new CrossEntropyTrainer(env, policy, new Adam(s.learningRate()), s.rollouts(), s.elites(), s.maxSteps(), seed);
             case UCB_SEMI:

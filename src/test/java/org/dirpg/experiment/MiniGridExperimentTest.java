@@ -71,6 +71,22 @@ class MiniGridExperimentTest {
     }
 
     @Test
+    void theCandidatesRunOnlyWhenNamedAndEachSpendsTheMapsBudget(@TempDir Path out) {
+        List<String> names = tiny().candidates().stream().map(MiniGridSetup.Curve::name).toList();
+        assertEquals(List.of("reinforce-no-baseline-7-actions", "reinforce-no-baseline-discount-0.999",
+                "reinforce-no-baseline-summed", "reinforce-no-baseline-next-map-on-success",
+                "reinforce-no-baseline-max-steps-240", "reinforce-no-baseline-old-encoding", "reinforce-run-py"), names);
+        assertTrue(tiny().curves().stream().noneMatch(c -> names.contains(c.name())), "not in the figure's default run");
+        MiniGridExperiment.Outcome o = MiniGridExperiment.run(tiny(), List.of("reinforce-run-py",
+                "reinforce-no-baseline-max-steps-240"), 1, out, ProgressSink.NONE, line -> { });
+        assertEquals(2, o.results().size());
+        assertTrue(Files.exists(out.resolve("curves/reinforce-run-py/seed0/done")), "the candidate finished");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MiniGridExperiment.run(tiny(), List.of("reinforce-run-pi"), 1, out, ProgressSink.NONE, line -> { }));
+        assertTrue(e.getMessage().contains("reinforce-run-py"), e.getMessage());
+    }
+
+    @Test
     void heldOutReturnIsInterpolatedBetweenEvaluationsAndKeptBeyondTheLast() {
         List<double[]> evals = List.of(new double[] {0, 0, 10}, new double[] {100, 1000, 30}, new double[] {200, 1500, 40});
         assertEquals(20.0, MiniGridReport.interpolate(evals, 500), 1e-12);

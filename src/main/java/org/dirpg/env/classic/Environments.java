@@ -37,11 +37,11 @@ public final class Environments {
                 o -> new CoinTree(o.getInt("depth", 3), o.getInt("actions", 3), o.getLong("seed", 0L))));
         for (String minigridId : MultiRoomEnvironment.minigridIds()) {
             REGISTRY.put(MultiRoomEnvironment.twinId(minigridId), new Entry(
-                    List.of("paperReward", "maxSteps", "seeThroughWalls", "actions"),
+                    List.of("paperReward", "maxSteps", "seeThroughWalls", "actions", "encoding"),
                     o -> new MultiRoomEnvironment(minigridId, o.getBoolean("paperReward", false),
                             o.values.containsKey("maxSteps") ? o.getInt("maxSteps", 0) : null,
                             o.values.containsKey("seeThroughWalls") ? o.getBoolean("seeThroughWalls", false) : null,
-                            o.getActions("actions", 7))));
+                            o.getActions("actions", 7), o.values.get("encoding"))));
         }
     }
 

@@ -45,7 +45,9 @@ import org.dirpg.env.classic.StateCodec;
  *
  * <h2>Arguments</h2>
  * {@code paperReward} (false), {@code maxSteps} (20 x rooms, or 100 with the paper reward), {@code seeThroughWalls}
- * (false, or true with the paper reward, as the authors set it), {@code actions} (all). The room counts and sizes
+ * (false, or true with the paper reward, as the authors set it), {@code actions} (all), {@code encoding}
+ * ({@code minigrid}, or {@code gym-minigrid-2020} for the authors' vendored encoding, {@link LegacyEncoding}). The room
+ * counts and sizes
  * come from the id, as MiniGrid's registrations.
  */
 public final class MultiRoomEnvironment implements EncodableEnvironment {
@@ -75,6 +77,7 @@ public final class MultiRoomEnvironment implements EncodableEnvironment {
     private final boolean paperReward;
     private final int maxSteps;
     private final boolean seeThroughWalls;
+    private final boolean legacyEncoding;
     private final long legalMask;
     private final EnvironmentSpec spec;
     private final long fingerprint;
@@ -89,6 +92,16 @@ public final class MultiRoomEnvironment implements EncodableEnvironment {
      */
     public MultiRoomEnvironment(String minigridId, boolean paperReward, Integer maxSteps, Boolean seeThroughWalls,
                                 long legalMask) {
+        this(minigridId, paperReward, maxSteps, seeThroughWalls, legalMask, null);
+    }
+
+    /**
+     * As {@link #MultiRoomEnvironment(String, boolean, Integer, Boolean, long)}, with the observation encoding.
+     *
+     * @param encoding "minigrid" (or null: today's MiniGrid) or "gym-minigrid-2020" ({@link LegacyEncoding})
+     */
+    public MultiRoomEnvironment(String minigridId, boolean paperReward, Integer maxSteps, Boolean seeThroughWalls,
+                                long legalMask, String encoding) {
         int[] v = VARIANTS.get(minigridId);
         if (v == null) {
             throw new IllegalArgumentException("no MiniGrid twin for '" + minigridId + "'; known: "
@@ -102,6 +115,11 @@ public final class MultiRoomEnvironment implements EncodableEnvironment {
             throw new IllegalArgumentException(id() + ": maxSteps must be at least 1, got " + this.maxSteps);
         }
         this.seeThroughWalls = seeThroughWalls != null ? seeThroughWalls : paperReward;
+        if (encoding != null && !encoding.equals("minigrid") && !encoding.equals(LegacyEncoding.NAME)) {
+            throw new IllegalArgumentException(id() + ": encoding must be minigrid or " + LegacyEncoding.NAME
+                    + ", got '" + encoding + "'");
+        }
+        this.legacyEncoding = LegacyEncoding.NAME.equals(encoding);
         long all = (1L << NUM_ACTIONS) - 1;
         if (legalMask == 0 || (legalMask & ~all) != 0) {
             throw new IllegalArgumentException(id() + ": actions must be a non-empty subset of 0..6, got "
@@ -116,8 +134,9 @@ public final class MultiRoomEnvironment implements EncodableEnvironment {
                 paperReward ? MultiRoomBounds.CLOSE_DOOR_REWARD : 0.0,
                 paperReward ? MultiRoomBounds.GOAL_REWARD : 1.0,
                 this.maxSteps);
-        this.fingerprint = StateCodec.fingerprint(paperReward ? 1 : 0, this.maxSteps, this.seeThroughWalls ? 1 : 0,
-                legalMask);
+        this.fingerprint = legacyEncoding
+                ? StateCodec.fingerprint(paperReward ? 1 : 0, this.maxSteps, this.seeThroughWalls ? 1 : 0, legalMask, 2020)
+                : StateCodec.fingerprint(paperReward ? 1 : 0, this.maxSteps, this.seeThroughWalls ? 1 : 0, legalMask);
     }
 
     /** The MiniGrid ids that have a twin. */
@@ -155,6 +174,11 @@ public final class MultiRoomEnvironment implements EncodableEnvironment {
 
     public boolean seeThroughWalls() {
         return seeThroughWalls;
+    }
+
+    /** True when observations use the 2020 gym-minigrid's encoding ({@link LegacyEncoding}). */
+    public boolean legacyEncoding() {
+        return legacyEncoding;
     }
 
     long legalMask() {

@@ -61,10 +61,18 @@ public final class MultiRoomState implements State {
         return f;
     }
 
-    /** MiniGrid's observation {@code image}: 147 bytes, (object, colour, state) per cell, flattened [x][y][c]. */
+    /**
+     * MiniGrid's observation {@code image}: 147 bytes, (object, colour, state) per cell, flattened [x][y][c] (in the
+     * 2020 gym-minigrid's encoding when the environment's {@code encoding} option asks for it: {@link LegacyEncoding}).
+     */
     public byte[] image() {
         byte[] image = new byte[EgocentricView.IMAGE_LENGTH];
-        EgocentricView.render(map, openDoors, x, y, dir, env.seeThroughWalls(), image);
+        if (env.legacyEncoding()) {
+            EgocentricView.render(map, openDoors, x, y, dir, true, image);
+            LegacyEncoding.apply(image);
+        } else {
+            EgocentricView.render(map, openDoors, x, y, dir, env.seeThroughWalls(), image);
+        }
         return image;
     }
 

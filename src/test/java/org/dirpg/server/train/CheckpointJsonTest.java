@@ -19,7 +19,8 @@ class CheckpointJsonTest {
     private static final TrainSettings SETTINGS = TrainSettings.builder().envId("DeepSea-v0")
             .envOptions(Map.of("size", "6")).algorithm(Algorithm.CEM).priority(Priority.ASTAR).epsilon(-0.4)
             .alpha(0.3).budget(77).earlyStop(false).prune(true).updates(123).learningRate(0.02).seed(-9)
-            .rollouts(12).elites(3).maxSteps(50).policy("linear").initScale(0.1).build();
+            .rollouts(12).elites(3).maxSteps(50).policy("linear").initScale(0.1)
+            .reinforceVariant(new org.dirpg.train.ReinforceVariant(0.999, true, false)).build();
 
     @Test
     void aCheckpointRoundTripsExactly() {
@@ -37,6 +38,16 @@ class CheckpointJsonTest {
         assertEquals(c.resumeSeed(), back.resumeSeed());
         assertNotEquals(c.resumeSeed(), Checkpoint.of(SETTINGS, 41, 1234, theta, adam).resumeSeed(),
                 "each resume point draws new episodes");
+    }
+
+    @Test
+    void aCheckpointFromBeforeTheReinforceVariantReadsAsThePapersEstimator() {
+        Checkpoint c = Checkpoint.of(SETTINGS, 1, 2, new double[] {1}, new double[][] {{0}, {0}, {1}});
+        String json = c.toJson();
+        String before = json.replaceAll(",\\s*\"reinforceVariant\"\\s*:\\s*\\{[^}]*\\}", "");
+        org.junit.jupiter.api.Assertions.assertNotEquals(json, before, "the field was written");
+        Checkpoint back = Checkpoint.fromBytes(before.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(org.dirpg.train.ReinforceVariant.PAPER, back.settings().reinforceVariant());
     }
 
     @Test
