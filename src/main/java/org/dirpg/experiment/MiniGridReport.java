@@ -162,6 +162,7 @@ final class MiniGridReport {
                     estimate(greedy), 100 * mean(goal)));
         }
         equalInteractions(setup, byCurve, b);
+        b.append(trainingReturns(byCurve));
         if (!frozen.isEmpty()) {
             b.append(String.format("%nFig. 3c, the alpha = 0.2 policy frozen after %,d interactions, %d maps per priority:%n%n",
                     setup.frozenAt(), setup.frozenMaps()));
@@ -197,6 +198,50 @@ final class MiniGridReport {
             }
             b.append('\n');
         }
+    }
+
+    /** Maps at the end of a run whose training returns must all be 0 for the seed to count as collapsed. */
+    static final int COLLAPSE_WINDOW = 100;
+
+    /**
+     * The figure the authors' {@code reinforce.py} prints, per map the mean return of the map's training trajectories
+     * (for DirPG a_opt's), to compare with their runs: its mean over the first and the last 20 maps, the share of maps
+     * whose return was exactly 0, and how many seeds collapsed (their last {@value #COLLAPSE_WINDOW} maps all 0).
+     */
+    static String trainingReturns(Map<String, List<MiniGridCurveRun.Result>> byCurve) {
+        StringBuilder b = new StringBuilder();
+        b.append("\nTraining return per map (the mean over the map's training trajectories, as the authors' reinforce.py "
+                + "prints it; mean over seeds +- SE):\n\n| curve | first 20 maps | last 20 maps | maps with return 0 "
+                + "| seeds collapsed (last " + COLLAPSE_WINDOW + " maps all 0) |\n| --- | --- | --- | --- | --- |\n");
+        for (Map.Entry<String, List<MiniGridCurveRun.Result>> e : byCurve.entrySet()) {
+            List<MiniGridCurveRun.Result> rs = e.getValue();
+            double[] first = new double[rs.size()];
+            double[] last = new double[rs.size()];
+            double[] zeroShare = new double[rs.size()];
+            int collapsed = 0;
+            for (int i = 0; i < rs.size(); i++) {
+                double[] r = rs.get(i).metrics().stream().mapToDouble(UpdateMetrics::updateReturn).toArray();
+                first[i] = mean(java.util.Arrays.copyOfRange(r, 0, Math.min(20, r.length)));
+                last[i] = mean(java.util.Arrays.copyOfRange(r, Math.max(0, r.length - 20), r.length));
+                int zeros = 0;
+                int zerosAtEnd = 0;
+                for (int t = 0; t < r.length; t++) {
+                    if (r[t] == 0.0) {
+                        zeros++;
+                        if (t >= r.length - COLLAPSE_WINDOW) {
+                            zerosAtEnd++;
+                        }
+                    }
+                }
+                zeroShare[i] = r.length == 0 ? 0 : 100.0 * zeros / r.length;
+                if (r.length >= COLLAPSE_WINDOW && zerosAtEnd == COLLAPSE_WINDOW) {
+                    collapsed++;
+                }
+            }
+            b.append(String.format("| %s | %s | %s | %s%% | %d of %d |%n", e.getKey(), estimate(first), estimate(last),
+                    estimate(zeroShare), collapsed, rs.size()));
+        }
+        return b.toString();
     }
 
     /** The sampled held-out return (column 2) at {@code x} interactions (column 1); the last one beyond it. */

@@ -87,6 +87,19 @@ class MiniGridExperimentTest {
     }
 
     @Test
+    void aSeedWhoseLastHundredMapsAllReturnedZeroCountsAsCollapsed() {
+        java.util.function.IntFunction<List<org.dirpg.train.UpdateMetrics>> run = zerosFrom -> java.util.stream.IntStream
+                .range(0, 150).mapToObj(t -> new org.dirpg.train.UpdateMetrics(t, 3000L * (t + 1), t >= zerosFrom ? 0.0 : 4.0,
+                        Double.NaN, Double.NaN, Double.NaN, -1, 3000, -1, 1.0)).toList();
+        java.util.Map<String, List<MiniGridCurveRun.Result>> byCurve = new java.util.LinkedHashMap<>();
+        byCurve.put("c", List.of(new MiniGridCurveRun.Result("c", 0, run.apply(50), List.of()),
+                new MiniGridCurveRun.Result("c", 1, run.apply(51), List.of())));
+        String table = MiniGridReport.trainingReturns(byCurve);
+        // first 20 maps 4.0 in both; last 20 maps 0; zeros 100 and 99 of 150 maps; only seed 0 has 100 zeros at the end
+        assertTrue(table.contains("| c | 4.0 +- 0.0 | 0.0 +- 0.0 | 66.3 +- 0.3% | 1 of 2 |"), table);
+    }
+
+    @Test
     void heldOutReturnIsInterpolatedBetweenEvaluationsAndKeptBeyondTheLast() {
         List<double[]> evals = List.of(new double[] {0, 0, 10}, new double[] {100, 1000, 30}, new double[] {200, 1500, 40});
         assertEquals(20.0, MiniGridReport.interpolate(evals, 500), 1e-12);
