@@ -204,7 +204,9 @@ public final class ExperimentCommand implements Runnable {
         String scale;
         @Option(names = "--remote", split = ",", description = "Python MiniGrid env servers host:port[,...]; default: the Java twin.")
         List<String> remote = new java.util.ArrayList<>();
-        @Option(names = "--curves", split = ",", description = "Only these curves (names as in the output), e.g. dirpg-astar-0.2.")
+        @Option(names = "--curves", split = ",", description = "Only these curves (names as in the output), e.g. "
+                + "dirpg-astar-0.2; also the REINFORCE candidates run only when named (reinforce-run-py, "
+                + "reinforce-no-baseline-7-actions, ...; see docs/results-beyond.md).")
         List<String> curves = new java.util.ArrayList<>();
         @Option(names = "--maps", description = "Maps per curve, replacing the scale's.")
         Integer maps;

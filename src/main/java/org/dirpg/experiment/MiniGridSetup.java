@@ -92,7 +92,8 @@ public record MiniGridSetup(int maps, long budget, int seeds, int evalEvery, int
      * them ({@code reinforce-run-py}). On the Java twin only (two of them are twin options).
      * <ul>
      *   <li>{@code -7-actions}: all 7 MiniGrid actions (run.py builds its policy on {@code action_space.n});</li>
-     *   <li>{@code -discount-0.999}: returns discounted by run.py's 0.999;</li>
+     *   <li>{@code -discount-0.999}: returns discounted by run.py's 0.999 ({@code -discount-0.99}: by the 0.99 of their
+     *       {@code Reinforce} class's default and of the notebook that trained their saved model);</li>
      *   <li>{@code -summed}: the rollouts' gradients summed, not averaged;</li>
      *   <li>{@code -next-map-on-success}: the map's batch ends at the first rollout that reaches the goal;</li>
      *   <li>{@code -max-steps-240}: episodes of at most 240 steps (the default of their {@code Reinforce} class, which
@@ -110,6 +111,8 @@ public record MiniGridSetup(int maps, long budget, int seeds, int evalEvery, int
         out.add(new Curve(p + "7-actions", withEnv(plain, "actions", "0,1,2,3,4,5,6")));
         out.add(new Curve(p + "discount-0.999",
                 plain.toBuilder().reinforceVariant(ReinforceVariant.PAPER.withDiscount(0.999)).build()));
+        out.add(new Curve(p + "discount-0.99",
+                plain.toBuilder().reinforceVariant(ReinforceVariant.PAPER.withDiscount(0.99)).build()));
         out.add(new Curve(p + "summed",
                 plain.toBuilder().reinforceVariant(ReinforceVariant.PAPER.withSumRollouts(true)).build()));
         out.add(new Curve(p + "next-map-on-success",

@@ -74,6 +74,7 @@ class MiniGridExperimentTest {
     void theCandidatesRunOnlyWhenNamedAndEachSpendsTheMapsBudget(@TempDir Path out) {
         List<String> names = tiny().candidates().stream().map(MiniGridSetup.Curve::name).toList();
         assertEquals(List.of("reinforce-no-baseline-7-actions", "reinforce-no-baseline-discount-0.999",
+                "reinforce-no-baseline-discount-0.99",
                 "reinforce-no-baseline-summed", "reinforce-no-baseline-next-map-on-success",
                 "reinforce-no-baseline-max-steps-240", "reinforce-no-baseline-old-encoding", "reinforce-run-py"), names);
         assertTrue(tiny().curves().stream().noneMatch(c -> names.contains(c.name())), "not in the figure's default run");
