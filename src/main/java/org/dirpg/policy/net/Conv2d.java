@@ -138,9 +138,16 @@ public final class Conv2d implements Layer {
         activation.apply(y, 0, y.length);
     }
 
+    /** Rows: W's {@code kernel * kernel * c} rows of the output channels (as the weights are kept), then b. */
     @Override
-    public void backward(float[] x, float[] y, float[] dy, float[] dx, float[] grad) {
+    public float[][] newGradient() {
+        return new float[kernel * kernel * c + 1][channels];
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, float[][] grad) {
         activation.backward(y, dy, outH * outW * channels);
+        float[] gBias = grad[kernel * kernel * c];
         int row = kernel * c;
         int pixels = outH * outW;
         // the output pixels whose gradient is not all zero: their gradient rows, and where each one's patch starts
@@ -153,7 +160,7 @@ public final class Conv2d implements Layer {
                 boolean any = false;
                 for (int o = 0; o < channels; o++) {
                     float d = dy[at + o];
-                    grad[numWeights + o] += d;
+                    gBias[o] += d;
                     any |= d != 0f;
                 }
                 if (any) {
@@ -180,7 +187,7 @@ public final class Conv2d implements Layer {
                 if (n > 0) {
                     java.util.Arrays.fill(acc, 0, channels, 0f);
                     Layer.gatherAxpy(values, rows, n, dyRows, acc, channels);
-                    Layer.axpy(1f, acc, 0, grad, (kh * row + q) * channels, channels);
+                    Layer.axpy(1f, acc, 0, grad[kh * row + q], 0, channels);
                 }
             }
         }

@@ -6,8 +6,12 @@ package org.dirpg.policy.net;
  *
  * <p>Call order: {@link #load} once per theta (copies the layer's parameters out of theta, laid out as
  * {@link #parameterIndex()} says); then any number of {@link #forward} calls from any threads (a layer keeps no
- * per-call state); {@link #backward} accumulates into a caller-owned gradient buffer of {@link #numParameters()}
- * floats, which {@link #scatter} adds into a theta-shaped gradient.
+ * per-call state); {@link #backward} accumulates into a caller-owned gradient buffer from {@link #newGradient}, which
+ * {@link #scatter} adds into a theta-shaped gradient.
+ *
+ * <p>A gradient buffer is shaped as the layer keeps its weights: one array per weight row (read from index 0), then
+ * the bias, so the weight-gradient accumulation is an {@link #axpy} into a row, which the JIT vectorises (into one
+ * flat array at an offset it stays scalar: see {@link #gatherAxpy}). Its rows concatenated are the layer's own order.
  */
 public interface Layer {
 
@@ -29,21 +33,27 @@ public interface Layer {
     /** Computes {@code out} from {@code in}. */
     void forward(float[] in, float[] out);
 
+    /** A zero gradient buffer: rows whose concatenation is the layer's own order ({@link #numParameters()} floats). */
+    float[][] newGradient();
+
     /**
      * Given the input {@code in}, the output {@code out} of {@link #forward} and the gradient {@code dOut} with
-     * respect to the output (which this call may overwrite), adds the parameter gradient into {@code grad} (the
-     * layer's own order) and writes the input gradient into {@code dIn} unless it is null.
+     * respect to the output (which this call may overwrite), adds the parameter gradient into {@code grad} (a buffer
+     * of {@link #newGradient}) and writes the input gradient into {@code dIn} unless it is null.
      */
-    void backward(float[] in, float[] out, float[] dOut, float[] dIn, float[] grad);
+    void backward(float[] in, float[] out, float[] dOut, float[] dIn, float[][] grad);
 
     /** A short description for architecture lines, e.g. "conv 3x3/1 32 relu". */
     String describe();
 
-    /** Adds a gradient in this layer's own order into a theta-shaped gradient. */
-    default void scatter(float[] grad, double[] gradient) {
+    /** Adds a gradient buffer ({@link #newGradient}, rows in the layer's own order) into a theta-shaped gradient. */
+    default void scatter(float[][] grad, double[] gradient) {
         int[] index = parameterIndex();
-        for (int k = 0; k < grad.length; k++) {
-            gradient[index[k]] += grad[k];
+        int k = 0;
+        for (float[] row : grad) {
+            for (float v : row) {
+                gradient[index[k++]] += v;
+            }
         }
     }
 
