@@ -130,6 +130,7 @@ public final class Conv2d implements Layer {
         }
         start[pixels] = count;
         float[] acc = new float[channels];
+        float[] half = new float[channels];
         float[] values = new float[kernel * row];
         int[] rows = new int[kernel * row];
         for (int i = 0; i < outH; i++) {
@@ -147,7 +148,7 @@ public final class Conv2d implements Layer {
                     }
                 }
                 System.arraycopy(bias, 0, acc, 0, channels);
-                Layer.gatherAxpy(values, rows, n, weights, acc, channels);
+                Layer.gatherAxpy(values, rows, n, weights, acc, channels, half);
                 System.arraycopy(acc, 0, y, (i * outW + j) * channels, channels);
             }
         }
@@ -187,6 +188,7 @@ public final class Conv2d implements Layer {
         }
         // dW[p][o] = sum over pixels of x[pixel's patch + p] dy[pixel][o]
         float[] acc = new float[Math.max(channels, row)];
+        float[] half = new float[acc.length];
         float[] values = new float[Math.max(m, channels)];
         int[] rows = new int[Math.max(m, channels)];
         for (int kh = 0; kh < kernel; kh++) {
@@ -203,7 +205,7 @@ public final class Conv2d implements Layer {
                     Layer.axpy(values[0], dyRows[rows[0]], 0, grad[kh * row + q], 0, channels);
                 } else if (n > 1) {
                     java.util.Arrays.fill(acc, 0, channels, 0f);
-                    Layer.gatherAxpy(values, rows, n, dyRows, acc, channels);
+                    Layer.gatherAxpy(values, rows, n, dyRows, acc, channels, half);
                     Layer.axpy(1f, acc, 0, grad[kh * row + q], 0, channels);
                 }
             }
@@ -224,7 +226,7 @@ public final class Conv2d implements Layer {
                     n += v != 0f ? 1 : 0;
                 }
                 java.util.Arrays.fill(acc, 0, row, 0f);
-                Layer.gatherAxpy(values, rows, n, transposed, acc, row);
+                Layer.gatherAxpy(values, rows, n, transposed, acc, row, half);
                 Layer.axpy(1f, acc, 0, dx, patchAt[k] + kh * w * c, row);
             }
         }
