@@ -99,8 +99,9 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
      * As {@link #DirPGTrainer(Environment, Policy, SearchConfig, Adam, long, int)}, running the K searches on
      * {@code searchThreads} (any number of threads; the caller shuts it down) instead of a pool of its own (K - 1
      * threads beside the caller's, K when coalescing); at K = 1, the gradient parts beside the caller (instead of
-     * {@link #GRADIENT_THREADS} - 1 threads of its own). An executor that runs each task at once on the submitting
-     * thread ({@code Runnable::run}) leaves everything to the caller. The run is the same whatever the executor.
+     * {@link #GRADIENT_THREADS} - 1 threads of its own). Without coalescing, an executor that runs each task at once on
+     * the submitting thread ({@code Runnable::run}) leaves everything to the caller (coalesced searches need K threads
+     * that wait for each other's calls). The run is the same whatever the executor.
      */
     public DirPGTrainer(Environment env, Policy policy, SearchConfig config, Adam adam, long seed, int searchesInFlight,
                         Executor searchThreads) {
