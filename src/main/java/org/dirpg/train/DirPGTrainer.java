@@ -5,11 +5,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.dirpg.concurrent.CoalescingEnvironment;
 import org.dirpg.concurrent.CoalescingPolicy;
@@ -38,6 +43,15 @@ import org.dirpg.search.SearchConfig;
  * one ends. Either way every search's draws come from its own seed and the gradients are summed in search order (and
  * part order), so the run does not depend on thread scheduling.
  *
+ * <p>At K = 1 the search is one thread's work, but its gradient need not be: when the policy allows concurrent
+ * gradients, the update cuts it into the same {@link GradientParts}, hands them to a small pool of gradient threads
+ * ({@link #GRADIENT_THREADS} in all, the caller's included) and computes them itself in part order too, each part on
+ * whichever thread takes it first, then sums the parts' gradients in part order. The parts and their order depend on
+ * the steps alone, so theta is bit for bit the same with one gradient thread or several (on a 2-core machine the
+ * second core would otherwise idle through the backward passes, a third of a run). The sum of parts rounds
+ * differently from one backward accumulation over all the steps, so a run differs in detail from one made before
+ * this split.
+ *
  * <p>Runs that cannot learn say so: a budget shorter than the environment's episode limit is refused at construction
  * ({@link EpisodeLimits}), or at the first update when the spec declares no limit and the first a_opt is longer than
  * the budget; a gradient that stays exactly zero for {@link ZeroGradientWatch#UPDATES} updates gives one warning
@@ -54,9 +68,16 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
     private final Adam adam;
     private final SplittableRandom rng;
     private final int searchesInFlight;
-    private final ExecutorService pool;
+    /**
+     * Threads that compute a K = 1 update's gradient parts, the caller's included, at most: the machine's processors,
+     * capped at 4 (a map's gradient has a handful of parts; more threads would wait more than they work).
+     */
+    public static final int GRADIENT_THREADS = Math.min(Runtime.getRuntime().availableProcessors(), 4);
+
+    /** Search threads at K > 1; gradient threads beside the caller's at K = 1; null when the caller does it all. */
+    private final Executor pool;
     private final boolean coalescing;
-    private final boolean ownsPool;
+    private final ExecutorService ownPool;
     private final ZeroGradientWatch watch;
     private Consumer<String> warnings = message -> LOG.warn(message);
     private long updates;
@@ -77,10 +98,13 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
     /**
      * As {@link #DirPGTrainer(Environment, Policy, SearchConfig, Adam, long, int)}, running the K searches on
      * {@code searchThreads} (any number of threads; the caller shuts it down) instead of a pool of its own (K - 1
-     * threads beside the caller's, K when coalescing). The run is the same whatever the pool.
+     * threads beside the caller's, K when coalescing); at K = 1, the gradient parts beside the caller (instead of
+     * {@link #GRADIENT_THREADS} - 1 threads of its own). Without coalescing, an executor that runs each task at once on
+     * the submitting thread ({@code Runnable::run}) leaves everything to the caller (coalesced searches need K threads
+     * that wait for each other's calls). The run is the same whatever the executor.
      */
     public DirPGTrainer(Environment env, Policy policy, SearchConfig config, Adam adam, long seed, int searchesInFlight,
-                        ExecutorService searchThreads) {
+                        Executor searchThreads) {
         if (searchesInFlight < 1) {
             throw new IllegalArgumentException("searches_in_flight: must be at least 1, got " + searchesInFlight);
         }
@@ -100,14 +124,33 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
             this.searchPolicy = policy;
             this.searchEnv = env;
         }
-        this.ownsPool = searchesInFlight > 1 && searchThreads == null;
-        this.pool = searchesInFlight == 1 ? null : searchThreads != null ? searchThreads
-                // without coalescing the calling thread is one of the K search threads
-                : Executors.newFixedThreadPool(coalescing ? searchesInFlight : searchesInFlight - 1, r -> {
-                    Thread t = new Thread(r, "dirpg-search");
-                    t.setDaemon(true);
-                    return t;
-                });
+        if (searchThreads != null) {
+            this.ownPool = null;
+            this.pool = searchesInFlight > 1 || policy.concurrentGradients() ? searchThreads : null;
+        } else if (searchesInFlight > 1) {
+            // without coalescing the calling thread is one of the K search threads
+            this.ownPool = Executors.newFixedThreadPool(coalescing ? searchesInFlight : searchesInFlight - 1,
+                    daemons("dirpg-search"));
+            this.pool = ownPool;
+        } else if (policy.concurrentGradients() && GRADIENT_THREADS > 1) {
+            // idle threads end, so a trainer nobody closes leaves none behind
+            ThreadPoolExecutor gradients = new ThreadPoolExecutor(GRADIENT_THREADS - 1, GRADIENT_THREADS - 1,
+                    1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemons("dirpg-gradient"));
+            gradients.allowCoreThreadTimeOut(true);
+            this.ownPool = gradients;
+            this.pool = gradients;
+        } else {
+            this.ownPool = null;
+            this.pool = null;
+        }
+    }
+
+    private static ThreadFactory daemons(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** Where the zero-gradient warning goes (default: this class's log, as WARN). */
@@ -182,8 +225,8 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
 
     /**
      * Searches episode {@code episodeSeed} with Gamma from {@code searchSeed}; when {@code gradientParts}, also hands
-     * its gradient's parts to the search threads and computes them itself in order, each part on whichever thread
-     * takes it first (a free search thread, or a caller that waits for this search).
+     * its gradient's parts to the pool (if any) and computes them itself in order, each part on whichever thread
+     * takes it first (a free search or gradient thread, or a caller that waits for this search).
      */
     private Searched searchOne(long episodeSeed, long searchSeed, boolean gradientParts) {
         SearchResult r = estimator.search(searchEnv, searchPolicy, env.reset(episodeSeed), searchSeed);
@@ -201,7 +244,9 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
                     return gradient;
                 });
                 parts.add(task);
-                pool.execute(task);
+                if (pool != null) {
+                    pool.execute(task);
+                }
             }
             help(parts);
         }
@@ -228,10 +273,10 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
             episodeSeeds[k] = rng.nextLong();
             searchSeeds[k] = rng.nextLong();
         }
-        if (pool == null) {
-            return List.of(searchOne(episodeSeeds[0], searchSeeds[0], false));
-        }
         boolean gradientParts = policy.concurrentGradients();
+        if (searchesInFlight == 1) {
+            return List.of(searchOne(episodeSeeds[0], searchSeeds[0], gradientParts));
+        }
         int first = coalescing ? 0 : 1;
         List<FutureTask<Searched>> tasks = new ArrayList<>();
         for (int k = first; k < searchesInFlight; k++) {
@@ -296,8 +341,8 @@ public final class DirPGTrainer implements Trainer, AutoCloseable {
 
     @Override
     public void close() {
-        if (ownsPool) {
-            pool.shutdownNow();
+        if (ownPool != null) {
+            ownPool.shutdownNow();
         }
         if (coalescing) {
             ((CoalescingPolicy) searchPolicy).close();

@@ -24,23 +24,54 @@ import org.junit.jupiter.api.Test;
 /**
  * K searches in flight on an in-process environment run on threads without coalescing, and the run does not depend on
  * which threads run them: the Java MiniGrid twin at the paper's search setting (budget cut to 1,000), K = 2, the same
- * seed, theta bit for bit equal whether the searches share 2 threads, run one after another on 1, or spread over 4.
+ * seed, theta bit for bit equal whether the searches share 2 threads, run one after another on 1, or spread over 4;
+ * and at K = 1, whether the gradient parts are computed on the caller's thread alone or on 2 or 4 threads.
  */
 class SearchesInFlightTest {
     private static final String TWIN = "JavaMiniGrid-MultiRoom-N6-v0";
 
-    private static List<Object> twinRun(ExecutorService threads) {
+    private static List<Object> twinRun(java.util.concurrent.Executor threads) {
+        return twinRun(threads, 2);
+    }
+
+    private static List<Object> twinRun(java.util.concurrent.Executor threads, int searchesInFlight) {
         Environment env = Environments.make(TWIN, java.util.Map.of("paperReward", "true", "actions", "0,1,2,5"));
         var policy = new org.dirpg.policy.net.NetPolicy(org.dirpg.policy.net.SpaceNets.paperNetwork(env.spec()), 11);
         List<Double> norms = new ArrayList<>();
         try (DirPGTrainer t = new DirPGTrainer(env, policy,
-                TwinBench.paperSearch().withEpisodeCap(10_000), new Adam(1e-3), 5, 2, threads)) {
+                TwinBench.paperSearch().withEpisodeCap(10_000), new Adam(1e-3), 5, searchesInFlight, threads)) {
             assertFalse(t.coalescing(), "an in-process environment is searched without coalescing");
+            int parts = 0;
             for (int u = 0; u < 6; u++) {
                 norms.add(t.update().gradientNorm());
+                parts = Math.max(parts, GradientParts.of(new org.dirpg.estimator.DirectPolicyGradient(
+                        TwinBench.paperSearch()).update(t.lastSearch())).size());
             }
+            assertTrue(parts > 1, "some update's gradient has several parts: " + parts);
         }
         return List.of(policy.parameters(), norms);
+    }
+
+    @Test
+    void atOneSearchInFlightThetaIsTheSameWhateverThreadsComputeTheGradientParts() throws Exception {
+        List<Object> callerAlone = twinRun(Runnable::run, 1);
+        List<Object> own = twinRun(null, 1);
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        ExecutorService three = Executors.newFixedThreadPool(3);
+        try {
+            List<Object> two = twinRun(one, 1);
+            List<Object> four = twinRun(three, 1);
+            @SuppressWarnings("unchecked")
+            List<Double> norms = (List<Double>) callerAlone.get(1);
+            assertTrue(norms.stream().anyMatch(n -> n > 0), "some update moved theta: " + norms);
+            for (List<Object> run : List.of(own, two, four)) {
+                assertArrayEquals((double[]) callerAlone.get(0), (double[]) run.get(0));
+                assertEquals(callerAlone.get(1), run.get(1));
+            }
+        } finally {
+            one.shutdown();
+            three.shutdown();
+        }
     }
 
     @Test

@@ -111,36 +111,60 @@ public final class Conv2d implements Layer {
     @Override
     public void forward(float[] x, float[] y) {
         int row = kernel * c;
+        // each input pixel's non-zero values and their channels, found once: a pixel lies in up to kernel^2 patches,
+        // and a test per value per patch was a mispredicted branch for every other ReLU output
+        int pixels = h * w;
+        float[] nonZero = new float[pixels * c];
+        int[] channel = new int[pixels * c];
+        int[] start = new int[pixels + 1];
+        int count = 0;
+        for (int p = 0; p < pixels; p++) {
+            start[p] = count;
+            int base = p * c;
+            for (int ch = 0; ch < c; ch++) {
+                float v = x[base + ch];
+                nonZero[count] = v;
+                channel[count] = ch;
+                count += v != 0f ? 1 : 0;
+            }
+        }
+        start[pixels] = count;
         float[] acc = new float[channels];
+        float[] half = new float[channels];
         float[] values = new float[kernel * row];
         int[] rows = new int[kernel * row];
         for (int i = 0; i < outH; i++) {
             for (int j = 0; j < outW; j++) {
-                // the patch's non-zero inputs and their weight rows: one kernel row's inputs (kw, ch) are contiguous
-                // in [h][w][c]
+                // the patch's non-zero inputs and their weight rows (kh, kw, ch), in the order of W's rows
                 int n = 0;
                 for (int kh = 0; kh < kernel; kh++) {
-                    int base = ((i * stride + kh) * w + j * stride) * c;
-                    int wRow = kh * row;
-                    for (int q = 0; q < row; q++) {
-                        float v = x[base + q];
-                        if (v != 0f) {
-                            values[n] = v;
-                            rows[n++] = wRow + q;
+                    int pixel = (i * stride + kh) * w + j * stride;
+                    for (int kw = 0; kw < kernel; kw++, pixel++) {
+                        int wRow = kh * row + kw * c;
+                        for (int t = start[pixel]; t < start[pixel + 1]; t++, n++) {
+                            values[n] = nonZero[t];
+                            rows[n] = wRow + channel[t];
                         }
                     }
                 }
                 System.arraycopy(bias, 0, acc, 0, channels);
-                Layer.gatherAxpy(values, rows, n, weights, acc, channels);
+                Layer.gatherAxpy(values, rows, n, weights, acc, channels, half);
                 System.arraycopy(acc, 0, y, (i * outW + j) * channels, channels);
             }
         }
         activation.apply(y, 0, y.length);
     }
 
+    /** Rows: W's {@code kernel * kernel * c} rows of the output channels (as the weights are kept), then b. */
     @Override
-    public void backward(float[] x, float[] y, float[] dy, float[] dx, float[] grad) {
+    public float[][] newGradient() {
+        return new float[kernel * kernel * c + 1][channels];
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, float[][] grad) {
         activation.backward(y, dy, outH * outW * channels);
+        float[] gBias = grad[kernel * kernel * c];
         int row = kernel * c;
         int pixels = outH * outW;
         // the output pixels whose gradient is not all zero: their gradient rows, and where each one's patch starts
@@ -153,7 +177,7 @@ public final class Conv2d implements Layer {
                 boolean any = false;
                 for (int o = 0; o < channels; o++) {
                     float d = dy[at + o];
-                    grad[numWeights + o] += d;
+                    gBias[o] += d;
                     any |= d != 0f;
                 }
                 if (any) {
@@ -164,23 +188,25 @@ public final class Conv2d implements Layer {
         }
         // dW[p][o] = sum over pixels of x[pixel's patch + p] dy[pixel][o]
         float[] acc = new float[Math.max(channels, row)];
+        float[] half = new float[acc.length];
         float[] values = new float[Math.max(m, channels)];
         int[] rows = new int[Math.max(m, channels)];
         for (int kh = 0; kh < kernel; kh++) {
             for (int q = 0; q < row; q++) {
                 int offset = kh * w * c + q;
                 int n = 0;
-                for (int k = 0; k < m; k++) {
+                for (int k = 0; k < m; k++) { // without a branch: zeros are too irregular to predict
                     float v = x[patchAt[k] + offset];
-                    if (v != 0f) {
-                        values[n] = v;
-                        rows[n++] = k;
-                    }
+                    values[n] = v;
+                    rows[n] = k;
+                    n += v != 0f ? 1 : 0;
                 }
-                if (n > 0) {
+                if (n == 1) { // the same floats as the sum below of one term: 0 + v dy, then added
+                    Layer.axpy(values[0], dyRows[rows[0]], 0, grad[kh * row + q], 0, channels);
+                } else if (n > 1) {
                     java.util.Arrays.fill(acc, 0, channels, 0f);
-                    Layer.gatherAxpy(values, rows, n, dyRows, acc, channels);
-                    Layer.axpy(1f, acc, 0, grad, (kh * row + q) * channels, channels);
+                    Layer.gatherAxpy(values, rows, n, dyRows, acc, channels, half);
+                    Layer.axpy(1f, acc, 0, grad[kh * row + q], 0, channels);
                 }
             }
         }
@@ -194,13 +220,13 @@ public final class Conv2d implements Layer {
             for (int kh = 0; kh < kernel; kh++) {
                 int n = 0;
                 for (int o = 0; o < channels; o++) {
-                    if (d[o] != 0f) {
-                        values[n] = d[o];
-                        rows[n++] = o * kernel + kh;
-                    }
+                    float v = d[o];
+                    values[n] = v;
+                    rows[n] = o * kernel + kh;
+                    n += v != 0f ? 1 : 0;
                 }
                 java.util.Arrays.fill(acc, 0, row, 0f);
-                Layer.gatherAxpy(values, rows, n, transposed, acc, row);
+                Layer.gatherAxpy(values, rows, n, transposed, acc, row, half);
                 Layer.axpy(1f, acc, 0, dx, patchAt[k] + kh * w * c, row);
             }
         }

@@ -79,17 +79,20 @@ public final class Dense implements Layer {
         activation.apply(y, 0, out);
     }
 
+    /** Rows: W's {@code in} rows of {@code out}, then b. */
     @Override
-    public void backward(float[] x, float[] y, float[] dy, float[] dx, float[] grad) {
+    public float[][] newGradient() {
+        return new float[in + 1][out];
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, float[][] grad) {
         activation.backward(y, dy, out);
-        int bias = in * out;
-        for (int o = 0; o < out; o++) {
-            grad[bias + o] += dy[o];
-        }
+        Layer.axpy(1f, dy, 0, grad[in], 0, out);
         for (int f = 0; f < in; f++) {
             float v = x[f];
             if (v != 0f) {
-                Layer.axpy(v, dy, 0, grad, f * out, out);
+                Layer.axpy(v, dy, 0, grad[f], 0, out);
             }
         }
         if (dx != null) {

@@ -50,7 +50,12 @@ public final class Flatten implements Layer {
     }
 
     @Override
-    public void backward(float[] x, float[] y, float[] dy, float[] dx, float[] grad) {
+    public float[][] newGradient() {
+        return new float[0][];
+    }
+
+    @Override
+    public void backward(float[] x, float[] y, float[] dy, float[] dx, float[][] grad) {
         if (dx == null) {
             return;
         }

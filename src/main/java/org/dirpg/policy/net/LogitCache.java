@@ -41,6 +41,28 @@ public final class LogitCache {
 
     /** The exact packed key of an observation. */
     public static Key key(double[] features) {
+        // MiniGrid's views (every value in 0..15) packed in the same pass that checks them; anything else packed by
+        // the general path, which finds the width first
+        long[] words = new long[(features.length + 15) / 16];
+        int word = 0;
+        int shift = 0;
+        for (double v : features) {
+            long l = (long) v;
+            if (!(v >= 0 && l == v && l < 16)) {
+                return wideKey(features);
+            }
+            words[word] |= l << shift;
+            shift += 4;
+            if (shift == 64) {
+                shift = 0;
+                word++;
+            }
+        }
+        return new Key(words, 4);
+    }
+
+    /** {@link #key} when some value is not an integer in 0..15. */
+    private static Key wideKey(double[] features) {
         int bits = 4;
         for (double v : features) {
             if (!(v >= 0 && v == Math.rint(v) && v < 256)) {

@@ -146,7 +146,7 @@ public final class NetPolicy implements Policy {
             return;
         }
         Network net = network;
-        float[][] grads = net.newGradient();
+        float[][][] grads = net.newGradient();
         for (Group g : groups.values()) {
             // activations kept from the search's forward pass, unless the cache's budget had none to spare
             if (g.activations != null) {

@@ -80,7 +80,7 @@ public final class Network {
     }
 
     /**
-     * Every layer's input and output for one observation: what {@link #backward(Activations, double[], float[][])}
+     * Every layer's input and output for one observation: what {@link #backward(Activations, double[], float[][][])}
      * needs, so a policy that keeps them from its forward pass does not run it again for the gradient. Read-only once
      * built (backward never writes them), so several threads may back-propagate through one.
      */
@@ -145,22 +145,22 @@ public final class Network {
         return new Activations(towerActs, trunkActs);
     }
 
-    /** Fresh gradient buffers, one per layer in the network's order. */
-    public float[][] newGradient() {
-        float[][] grads = new float[all.size()][];
+    /** Fresh gradient buffers, one per layer in the network's order ({@link Layer#newGradient}: rows per layer). */
+    public float[][][] newGradient() {
+        float[][][] grads = new float[all.size()][][];
         for (int i = 0; i < all.size(); i++) {
-            grads[i] = new float[all.get(i).numParameters()];
+            grads[i] = all.get(i).newGradient();
         }
         return grads;
     }
 
     /** Adds {@code (d logits(features) / d theta)^T dLogits} into {@code grads} ({@link #newGradient}). */
-    public void backward(double[] features, double[] dLogits, float[][] grads) {
+    public void backward(double[] features, double[] dLogits, float[][][] grads) {
         backward(forward(features), dLogits, grads);
     }
 
-    /** As {@link #backward(double[], double[], float[][])}, from the activations of this network's forward pass. */
-    void backward(Activations a, double[] dLogits, float[][] grads) {
+    /** As {@link #backward(double[], double[], float[][][])}, from the activations of this network's forward pass. */
+    void backward(Activations a, double[] dLogits, float[][][] grads) {
         int towerLayers = all.size() - trunk.size();
         float[] d = new float[spec.numActions()];
         for (int i = 0; i < d.length; i++) {
@@ -192,7 +192,7 @@ public final class Network {
     }
 
     /** Adds the buffers of {@link #backward} into {@code gradient}, laid out as theta. */
-    public void scatter(float[][] grads, double[] gradient) {
+    public void scatter(float[][][] grads, double[] gradient) {
         for (int i = 0; i < all.size(); i++) {
             all.get(i).scatter(grads[i], gradient);
         }

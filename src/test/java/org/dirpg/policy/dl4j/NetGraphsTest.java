@@ -170,7 +170,7 @@ class NetGraphsTest {
             double[] reference = NetGraphs.gradient(graph, c.spec, features, dLogits);
             // the plain-array float gradient against DL4J's
             Network net = new Network(c.spec, theta);
-            float[][] grads = net.newGradient();
+            float[][][] grads = net.newGradient();
             for (int i = 0; i < features.size(); i++) {
                 net.backward(features.get(i), dLogits[i], grads);
             }

@@ -57,14 +57,16 @@ class LogitCacheTest {
         }
         features[147] = 2;
         double[] dLogits = {0.5, -0.25, 0.125, -0.375, 0, 0, 0};
-        float[][] fresh = net.newGradient();
+        float[][][] fresh = net.newGradient();
         net.backward(features, dLogits, fresh);
         Network.Activations a = net.forward(features);
         for (int pass = 0; pass < 2; pass++) { // backward leaves the activations as they were: the second pass agrees
-            float[][] kept = net.newGradient();
+            float[][][] kept = net.newGradient();
             net.backward(a, dLogits, kept);
             for (int l = 0; l < fresh.length; l++) {
-                assertArrayEquals(fresh[l], kept[l], 0f, "pass " + pass + ", layer " + l);
+                for (int r = 0; r < fresh[l].length; r++) {
+                    assertArrayEquals(fresh[l][r], kept[l][r], 0f, "pass " + pass + ", layer " + l + ", row " + r);
+                }
             }
         }
     }
