@@ -5,7 +5,6 @@ import static org.dirpg.server.train.TrainerServer.deepSea;
 import static org.dirpg.testing.BearerStubs.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -129,8 +128,15 @@ class AccessControlTest {
             assertStatus(Status.Code.PERMISSION_DENIED, "remote_environment.endpoints: 'unix:///var/run/docker.sock'",
                     () -> as(ch, ALICE).createRun(CreateRunRequest.newBuilder()
                             .setCheckpointBytes(ByteString.copyFrom(evil.toBytes())).build()));
+            // a RUNNING run abandons its update in progress and ends STOPPED after its last checkpoint is written:
+            // asynchronously, so wait for it (a loaded machine can take longer than the RPCs above)
             Run stopped = as(ch, ALICE).getRun(GetRunRequest.newBuilder().setRunId(id).build()).getRun();
-            assertNotEquals(RunState.RUN_STATE_RUNNING, stopped.getState());
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    stopped.getState() == RunState.RUN_STATE_RUNNING && System.nanoTime() < end; ) {
+                Thread.sleep(20);
+                stopped = as(ch, ALICE).getRun(GetRunRequest.newBuilder().setRunId(id).build()).getRun();
+            }
+            assertEquals(RunState.RUN_STATE_STOPPED, stopped.getState());
             assertFalse(stopped.getOwner().isEmpty());
         } finally {
             ch.shutdownNow();
