@@ -248,12 +248,12 @@ public final class ExperimentCommand implements Runnable {
     }
 
     @Command(name = "suite", mixinStandardHelpOptions = true,
-            description = "Beyond the paper: DirPG (Gumbel and A*), REINFORCE, CEM and SB3's PPO on 9 Gymnasium "
-                    + "environments from 4 families, served by the Python env server (CSV + PNG + summary.md).")
+            description = "Beyond the paper: DirPG (Gumbel and A*), REINFORCE, CEM and SB3's PPO on 10 Gymnasium "
+                    + "environments from 5 families, served by the Python env server (CSV + PNG + summary.md).")
     static final class Suite implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         ProgressOptions progressOptions;
-        @Option(names = "--scale", defaultValue = "quick", description = "quick (a few minutes: 1/40 of each budget, 2 "
+        @Option(names = "--scale", defaultValue = "quick", description = "quick (about an hour: 1/40 of each budget, 3 "
                 + "seeds, 5 held-out episodes) or full (each env's budget, 3 seeds, 50 episodes). Default: ${DEFAULT-VALUE}.")
         String scale;
         @Option(names = "--envs", split = ",", description = "Only these environments (names as in the output).")

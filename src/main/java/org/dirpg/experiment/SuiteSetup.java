@@ -53,9 +53,9 @@ public record SuiteSetup(String scale, double fraction, int seeds, int evalEpiso
         return new SuiteSetup("full", 1.0, 3, 50, 0.01, SuiteEnv.all());
     }
 
-    /** A few minutes: 1/40 of each budget (at least two updates), 2 seeds, 5 held-out episodes. */
+    /** About an hour on 2 cores: 1/40 of each budget (at least two updates), 3 seeds, 5 held-out episodes. */
     public static SuiteSetup quick() {
-        return new SuiteSetup("quick", 1.0 / 40, 2, 5, 0.01, SuiteEnv.all());
+        return new SuiteSetup("quick", 1.0 / 40, 3, 5, 0.01, SuiteEnv.all());
     }
 
     /** A copy with only the named envs (in the order given); an unknown name is an error listing the names. */

@@ -91,9 +91,9 @@ class SuiteExperimentTest {
     }
 
     @Test
-    void theSuiteCoversNineEnvironmentsFromFourFamilies() {
-        assertEquals(9, SuiteEnv.all().size());
-        assertEquals(4, SuiteEnv.all().stream().map(SuiteEnv::family).distinct().count());
+    void theSuiteCoversTenEnvironmentsFromFiveFamilies() {
+        assertEquals(10, SuiteEnv.all().size());
+        assertEquals(5, SuiteEnv.all().stream().map(SuiteEnv::family).distinct().count());
         for (SuiteEnv e : SuiteEnv.all()) { // no run shorter than an episode, at either scale
             assertTrue(SuiteSetup.quick().interactions(e) >= 2 * e.maxSteps());
         }
