@@ -87,7 +87,8 @@ final class SuiteRun {
                     UpdateMetrics m = trainer.update();
                     metrics.add(m);
                     board.accept(m);
-                    sink.add(1, m.interactions() - spent, m.updateReturn());
+                    // the last update may run past the budget: progress counts up to the budget, so it ends at 100%
+                    sink.add(1, Math.min(m.interactions(), budget) - Math.min(spent, budget), m.updateReturn());
                     spent = m.interactions();
                     while (next < SuiteSetup.CHECKPOINTS.length && spent >= SuiteSetup.CHECKPOINTS[next] * budget) {
                         evals.add(evaluate(e, policy, env, evalSeeds, seed, SuiteSetup.CHECKPOINTS[next], spent));

@@ -41,7 +41,11 @@ class SuiteExperimentTest {
     void everyMethodIsJudgedOnTheSameEpisodesAndRerunsReproduce(@TempDir Path out) throws IOException {
         SuiteSetup setup = tiny();
         List<String> lines = new ArrayList<>();
-        SuiteExperiment.Outcome o = SuiteExperiment.run(setup, python(), 2, out, ProgressSink.NONE, lines::add);
+        java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
+        SuiteExperiment.Outcome o = SuiteExperiment.run(setup, python(), 2, out,
+                (updates, interactions, returnSum) -> counted.addAndGet(interactions), lines::add);
+        // runs stop after the update that crosses the budget, but progress counts up to it: it ends at exactly 100%
+        assertEquals(SuiteExperiment.totalInteractions(setup), counted.get());
         List<String> methods = List.of("dirpg-gumbel", "dirpg-astar", "reinforce-rtg", "cem");
         assertEquals(methods.size() * 2, o.results().size());
         assertTrue(lines.get(0).startsWith("PPO skipped"), lines.get(0));
