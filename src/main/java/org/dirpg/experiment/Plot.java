@@ -87,6 +87,18 @@ public final class Plot {
         return series(name, x, y);
     }
 
+    /**
+     * Gives the next series the palette's colour {@code index}, so that one name keeps one colour across the panels
+     * of a grid even where some panels lack some series.
+     */
+    public Plot colour(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("a palette index is at least 0, got " + index);
+        }
+        colours = index;
+        return this;
+    }
+
     /** A dashed black line without markers, for a reference level (e.g. the best achievable value). */
     public Plot reference(String name, double[] x, double[] y) {
         XYSeries s = chart.addSeries(name, x, y);
@@ -175,12 +187,27 @@ public final class Plot {
             List<XYChart> charts = new java.util.ArrayList<>(plots.stream().map(p -> p.chart).toList());
             XYChart first = charts.get(0);
             while (charts.size() < rows * cols) { // XChart wants a chart in every cell: the rest stay blank
-                charts.add(new XYChartBuilder().width(first.getWidth()).height(first.getHeight()).build());
+                charts.add(blank(first.getWidth(), first.getHeight()));
             }
             BitmapEncoder.saveBitmap(charts, rows, cols, base(png), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write plot " + png + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A chart that draws nothing but the background: no axes, ticks, grid, border or legend. */
+    private static XYChart blank(int width, int height) {
+        XYChart c = new XYChartBuilder().width(width).height(height).build();
+        org.knowm.xchart.style.XYStyler st = c.getStyler();
+        st.setLegendVisible(false);
+        st.setPlotBorderVisible(false);
+        st.setPlotGridLinesVisible(false);
+        st.setPlotBackgroundColor(st.getChartBackgroundColor());
+        st.setXAxisTicksVisible(false);
+        st.setYAxisTicksVisible(false);
+        st.setXAxisTitleVisible(false);
+        st.setYAxisTitleVisible(false);
+        return c;
     }
 
     private static String base(Path png) throws IOException {

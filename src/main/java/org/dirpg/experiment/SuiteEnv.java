@@ -8,7 +8,7 @@ import java.util.List;
  * keyword arguments of its {@code gym.make} and what the methods need to know about it.
  *
  * @param name         the row's name (also its directory), e.g. {@code FrozenLake-v1-slippery}
- * @param family       classic control, toy text, MiniGrid, MinAtar, Atari (ALE)
+ * @param family       classic control, toy text, MiniGrid, MinAtar, Atari through ALE
  * @param gymId        the Gymnasium id
  * @param envKwargs    JSON keyword arguments of {@code gym.make}, or null
  * @param maxSteps     the episode cap T: the env's own limit, or the one the suite gives an env without one (rollouts,
@@ -62,7 +62,7 @@ public record SuiteEnv(String name, String family, String gymId, String envKwarg
                 new SuiteEnv("MiniGrid-SimpleCrossingS9N1-v0", "MiniGrid", "MiniGrid-SimpleCrossingS9N1-v0", null, 324,
                         20, true, 200_000),
                 new SuiteEnv("MinAtar-Breakout-v1", "MinAtar", "MinAtar/Breakout-v1", null, 500, 1, false, 200_000),
-                new SuiteEnv("ALE-Breakout-v5-ram", "Atari (ALE)", "ALE/Breakout-v5", "{\"obs_type\": \"ram\"}", 500, 1,
+                new SuiteEnv("ALE-Breakout-v5-ram", "Atari through ALE", "ALE/Breakout-v5", "{\"obs_type\": \"ram\"}", 500, 1,
                         false, 200_000));
     }
 }

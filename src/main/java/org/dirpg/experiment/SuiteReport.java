@@ -76,7 +76,7 @@ final class SuiteReport {
                     hi[c] = e.mean() + se;
                 }
                 md.append(String.format(Locale.ROOT, " | %,.0f |%n", mean(interactionsAt(m.getValue(), 1))));
-                plot.series(m.getKey(), xs, ys, lo, hi, null);
+                plot.colour(colourOf(m.getKey())).series(m.getKey(), xs, ys, lo, hi, null);
             }
             plots.add(plot);
             md.append('\n').append(verdict(byMethod)).append("\n\n");
@@ -113,6 +113,12 @@ final class SuiteReport {
             sep = "; ";
         }
         return b.toString();
+    }
+
+    /** A method's colour in every panel: its place among all the suite's methods. */
+    private static int colourOf(String method) {
+        int i = SuiteSetup.JAVA_METHODS.indexOf(method);
+        return i >= 0 ? i : SuiteSetup.JAVA_METHODS.size();
     }
 
     private static double[] at(List<SuiteRun.Result> runs, double fraction) {
