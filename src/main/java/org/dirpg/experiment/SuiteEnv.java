@@ -62,7 +62,7 @@ public record SuiteEnv(String name, String family, String gymId, String envKwarg
                 new SuiteEnv("MiniGrid-SimpleCrossingS9N1-v0", "MiniGrid", "MiniGrid-SimpleCrossingS9N1-v0", null, 324,
                         20, true, 200_000),
                 new SuiteEnv("MinAtar-Breakout-v1", "MinAtar", "MinAtar/Breakout-v1", null, 500, 1, false, 200_000),
-                new SuiteEnv("ALE-Breakout-v5-ram", "Atari through ALE", "ALE/Breakout-v5", "{\"obs_type\": \"ram\"}", 500, 1,
-                        false, 200_000));
+                new SuiteEnv("ALE-Breakout-v5-ram", "Atari through ALE", "ALE/Breakout-v5", "{\"obs_type\": \"ram\"}",
+                        500, 1, false, 200_000));
     }
 }
