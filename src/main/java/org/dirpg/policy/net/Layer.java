@@ -6,7 +6,7 @@ package org.dirpg.policy.net;
  *
  * <p>Call order: {@link #load} once per theta (copies the layer's parameters out of theta, laid out as
  * {@link #parameterIndex()} says); then any number of {@link #forward} calls from any threads (a layer keeps no
- * per-call state); {@link #backward} accumulates into a caller-owned gradient buffer from {@link #newGradient}, which
+ * per-call state); {@link #backward} (or {@link #backwardBatch}) accumulates into a caller-owned gradient buffer from {@link #newGradient}, which
  * {@link #scatter} adds into a theta-shaped gradient.
  *
  * <p>A gradient buffer is shaped as the layer keeps its weights: one array per weight row (read from index 0), then
@@ -42,6 +42,17 @@ public interface Layer {
      * of {@link #newGradient}) and writes the input gradient into {@code dIn} unless it is null.
      */
     void backward(float[] in, float[] out, float[] dOut, float[] dIn, float[][] grad);
+
+    /**
+     * {@link #backward} for a batch of observations (arrays indexed by observation; {@code dIn} null or an array of
+     * input-gradient arrays), adding every observation's parameter gradient into {@code grad}. The default runs them
+     * one by one, in order; a layer may sum them in another grouping (float rounding then differs from one by one).
+     */
+    default void backwardBatch(float[][] in, float[][] out, float[][] dOut, float[][] dIn, float[][] grad) {
+        for (int i = 0; i < in.length; i++) {
+            backward(in[i], out[i], dOut[i], dIn == null ? null : dIn[i], grad);
+        }
+    }
 
     /** A short description for architecture lines, e.g. "conv 3x3/1 32 relu". */
     String describe();

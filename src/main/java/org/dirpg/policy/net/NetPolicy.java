@@ -146,15 +146,16 @@ public final class NetPolicy implements Policy {
             return;
         }
         Network net = network;
-        float[][][] grads = net.newGradient();
+        Network.Activations[] acts = new Network.Activations[groups.size()];
+        double[][] dLogits = new double[acts.length][];
+        int b = 0;
         for (Group g : groups.values()) {
             // activations kept from the search's forward pass, unless the cache's budget had none to spare
-            if (g.activations != null) {
-                net.backward(g.activations, g.dLogits, grads);
-            } else {
-                net.backward(g.features, g.dLogits, grads);
-            }
+            acts[b] = g.activations != null ? g.activations : net.forward(g.features);
+            dLogits[b++] = g.dLogits;
         }
+        float[][][] grads = net.newGradient();
+        net.backward(acts, dLogits, grads); // one batch: a convolution gathers its weight gradient over all of them
         net.scatter(grads, gradient);
     }
 

@@ -10,8 +10,9 @@ import java.util.List;
  * machine's thread count; immutable after construction, so one instance serves several threads.
  *
  * <p>Call order: construct over a theta; {@link #logits} (or {@code forward}) any number of times from any thread;
- * for a gradient, {@link #newGradient}, then {@link #backward} per observation (from its features, or from the
- * activations of an earlier {@code forward} of this same network), then {@link #scatter} into a theta-shaped vector.
+ * for a gradient, {@link #newGradient}, then {@link #backward} per observation or per batch of observations (from
+ * features, or from the activations of earlier {@code forward} passes of this same network), then {@link #scatter}
+ * into a theta-shaped vector.
  */
 public final class Network {
     private final NetSpec spec;
@@ -161,30 +162,56 @@ public final class Network {
 
     /** As {@link #backward(double[], double[], float[][][])}, from the activations of this network's forward pass. */
     void backward(Activations a, double[] dLogits, float[][][] grads) {
+        backward(new Activations[] {a}, new double[][] {dLogits}, grads);
+    }
+
+    /**
+     * Adds {@code sum_b (d logits_b / d theta)^T dLogits[b]} into {@code grads} for a batch of observations, from the
+     * activations of this network's forward passes: layer by layer from the logits down, each layer's
+     * {@link Layer#backwardBatch} over the whole batch (a convolution gathers its weight gradient over every
+     * observation at once). The result depends on the batch's order and grouping, never on threads.
+     */
+    void backward(Activations[] a, double[][] dLogits, float[][][] grads) {
+        int batch = a.length;
         int towerLayers = all.size() - trunk.size();
-        float[] d = new float[spec.numActions()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) dLogits[i];
+        float[][] d = new float[batch][spec.numActions()];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < d[b].length; i++) {
+                d[b][i] = (float) dLogits[b][i];
+            }
         }
         boolean needConcat = !towers.isEmpty();
         for (int l = trunk.size() - 1; l >= 0; l--) {
             Layer layer = trunk.get(l);
-            float[] dIn = l > 0 || needConcat ? new float[layer.inputSize()] : null;
-            layer.backward(a.trunk[l], a.trunk[l + 1], d, dIn, grads[towerLayers + l]);
+            float[][] dIn = l > 0 || needConcat ? new float[batch][layer.inputSize()] : null;
+            float[][] in = new float[batch][];
+            float[][] out = new float[batch][];
+            for (int b = 0; b < batch; b++) {
+                in[b] = a[b].trunk[l];
+                out[b] = a[b].trunk[l + 1];
+            }
+            layer.backwardBatch(in, out, d, dIn, grads[towerLayers + l]);
             d = dIn;
         }
         int at = 0;
         int g = 0;
         for (int t = 0; t < towers.size(); t++) {
             List<Layer> tower = towers.get(t);
-            float[][] acts = a.towers[t];
             int width = tower.get(tower.size() - 1).outputSize();
-            float[] dt = new float[width];
-            System.arraycopy(d, at, dt, 0, width);
+            float[][] dt = new float[batch][width];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(d[b], at, dt[b], 0, width);
+            }
             at += width;
             for (int l = tower.size() - 1; l >= 0; l--) {
-                float[] dIn = l > 0 ? new float[tower.get(l).inputSize()] : null;
-                tower.get(l).backward(acts[l], acts[l + 1], dt, dIn, grads[g + l]);
+                float[][] dIn = l > 0 ? new float[batch][tower.get(l).inputSize()] : null;
+                float[][] in = new float[batch][];
+                float[][] out = new float[batch][];
+                for (int b = 0; b < batch; b++) {
+                    in[b] = a[b].towers[t][l];
+                    out[b] = a[b].towers[t][l + 1];
+                }
+                tower.get(l).backwardBatch(in, out, dt, dIn, grads[g + l]);
                 dt = dIn;
             }
             g += tower.size();
