@@ -114,9 +114,10 @@ public final class Conv2d implements Layer {
         // each input pixel's non-zero values and their channels, found once: a pixel lies in up to kernel^2 patches,
         // and a test per value per patch was a mispredicted branch for every other ReLU output
         int pixels = h * w;
-        float[] nonZero = new float[pixels * c];
-        int[] channel = new int[pixels * c];
-        int[] start = new int[pixels + 1];
+        Scratch scratch = SCRATCH.get().fit(pixels * c, pixels + 1, Math.max(channels, kernel * row));
+        float[] nonZero = scratch.nonZero;
+        int[] channel = scratch.channel;
+        int[] start = scratch.start;
         int count = 0;
         for (int p = 0; p < pixels; p++) {
             start[p] = count;
@@ -129,10 +130,10 @@ public final class Conv2d implements Layer {
             }
         }
         start[pixels] = count;
-        float[] acc = new float[channels];
-        float[] half = new float[channels];
-        float[] values = new float[kernel * row];
-        int[] rows = new int[kernel * row];
+        float[] acc = scratch.acc;
+        float[] half = scratch.half;
+        float[] values = scratch.values;
+        int[] rows = scratch.rows;
         for (int i = 0; i < outH; i++) {
             for (int j = 0; j < outW; j++) {
                 // the patch's non-zero inputs and their weight rows (kh, kw, ch), in the order of W's rows
@@ -154,6 +155,40 @@ public final class Conv2d implements Layer {
         }
         activation.apply(y, 0, y.length);
     }
+
+    /**
+     * A thread's working arrays for {@link #forward}, grown to the largest layer it has served and reused: allocated
+     * a pass, they were three times the activations the pass keeps (about 19 KB a forward pass of the paper's net).
+     * Every element {@code forward} reads it has written first in the same pass.
+     */
+    private static final class Scratch {
+        float[] nonZero = new float[0];
+        int[] channel = new int[0];
+        int[] start = new int[0];
+        float[] acc = new float[0];
+        float[] half = new float[0];
+        float[] values = new float[0];
+        int[] rows = new int[0];
+
+        Scratch fit(int inputs, int pixels, int patch) {
+            if (nonZero.length < inputs) {
+                nonZero = new float[inputs];
+                channel = new int[inputs];
+            }
+            if (start.length < pixels) {
+                start = new int[pixels];
+            }
+            if (acc.length < patch) {
+                acc = new float[patch];
+                half = new float[patch];
+                values = new float[patch];
+                rows = new int[patch];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Rows: W's {@code kernel * kernel * c} rows of the output channels (as the weights are kept), then b. */
     @Override
