@@ -19,7 +19,7 @@ for _ in $(seq 1 100); do
 done
 address=$(sed -n 's/.*listening on //p' "$log" | head -1)
 echo "== Python, in process (MiniGrid-MultiRoom-N6-v0) =="
-"$py" -m dirpg.bench_env --seconds "$seconds" --address "$address" --actions 0,1,2,5 | tee "$log.py"
+"$py" -m dirpg.bench_env --seconds "$seconds" --address "$address" --actions 0,1,2,5 --paper-reward | tee "$log.py"
 python_steps=$(sed -n 's/^in-process bare env.step: *\([0-9.]*\) steps.*/\1/p' "$log.py")
 echo "== Java: through the protocol, then the twin =="
 java -jar target/dirpg.jar bench --suite minigrid --remote "$address" --seconds "$seconds" --in-flight "$k" \

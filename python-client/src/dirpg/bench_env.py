@@ -1,8 +1,8 @@
 """Benchmark: ``python -m dirpg.bench_env [--env ID] [--seconds S] [--address HOST:PORT] [--no-remote]``.
 
 Prints steps/s of any served env in process (the bare env as the server makes it; a ServedEnvironment with its
-automatic snapshot format, i.e. restore + step + capture + sign, and with the whole-env pickle where that format
-works), measured in alternating slices so that their ratio holds on a shared machine, and through the gRPC
+automatic snapshot format, i.e. restore + step + capture + sign, along one walk and over 64 walks that restore as a
+batch of 64 does, and with the whole-env pickle where that format works), measured in alternating slices so that their ratio holds on a shared machine, and through the gRPC
 server from Python (StepBatch with batch 1 and batch 64; skipped with
 ``--no-remote``). Starts its own server on 127.0.0.1 unless ``--address`` names one. Numbers only; nothing is
 asserted. Actions are drawn uniformly from the legal set (``--actions`` overrides).
@@ -61,19 +61,23 @@ def bare_runner(served: ServedEnvironment, rng: np.random.Generator):
     return run
 
 
-def served_runner(served: ServedEnvironment, rng: np.random.Generator):
-    """Served steps along an episode (each step from the token the previous one issued; a terminal state restarts
-    from the reset token). Returns run(seconds) -> (steps, seconds spent)."""
-    start = served.reset(0, None).state_token
-    token = [start]
+def served_runner(served: ServedEnvironment, rng: np.random.Generator, walks: int = 1, episodes: int = 1):
+    """Served steps of ``walks`` walks taken in turn, walk i in episode i mod ``episodes`` (each step from the token
+    the walk's previous step issued; a terminal state restarts the walk from its episode's reset token). One walk
+    steps a chain of tokens, as a search's rollout does, so the server skips its restores (``Adapter.mark``); 64
+    walks over 16 episodes step as a StepBatch of 64 (``RemoteBench``'s) does, restoring at nearly every step.
+    Returns run(seconds) -> (steps, seconds spent)."""
+    starts = [served.reset(e, None).state_token for e in range(episodes)]
+    tokens = [starts[i % episodes] for i in range(walks)]
     legal = served.legal_actions
 
     def run(seconds: float) -> tuple[int, float]:
         steps, begin = 0, time.perf_counter()
         while time.perf_counter() - begin < seconds:
-            for _ in range(100):
-                result = served.step(token[0], legal[int(rng.integers(len(legal)))])
-                token[0] = start if result.next.terminal else result.next.state_token
+            for k in range(100):
+                i = k % walks
+                result = served.step(tokens[i], legal[int(rng.integers(len(legal)))])
+                tokens[i] = starts[i % episodes] if result.next.terminal else result.next.state_token
             steps += 100
         return steps, time.perf_counter() - begin
     return run
@@ -123,27 +127,33 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--actions", default=None,
                    help="the legal action subset, e.g. 0,1,2,5 (default: all), as the server's --actions")
+    p.add_argument("--paper-reward", action="store_true",
+                   help="MultiRoom with the paper's reward and bound, as the server's --paper-reward")
     args = p.parse_args(argv)
     actions = None if args.actions is None else [int(a) for a in args.actions.split(",")]
     rng = np.random.default_rng(args.seed)
     key = load_key(None)
     register_family(args.env)
-    served = ServedEnvironment(args.env, key=key, actions=actions)
-    print(f"env {args.env}, {args.seconds:g} s per measurement, snapshot format {served.format}")
+    paper = {"paper_reward_variant": True} if args.paper_reward else {}
+    served = ServedEnvironment(args.env, key=key, actions=actions, **paper)
+    print(f"env {args.env}{' with the paper reward' if args.paper_reward else ''}, {args.seconds:g} s per "
+          f"measurement, snapshot format {served.format}")
     try:
-        pickled = ServedEnvironment(args.env, key=key, actions=actions, snapshot="pickle")
+        pickled = ServedEnvironment(args.env, key=key, actions=actions, snapshot="pickle", **paper)
     except ValueError:
         pickled = None
-    runners = [bare_runner(served, rng), served_runner(served, rng)]
+    runners = [bare_runner(served, rng), served_runner(served, rng),
+               served_runner(served, rng, walks=64, episodes=16)]
     if pickled is not None:
         runners.append(served_runner(pickled, rng))
     rates = interleaved(runners, args.seconds)
     print(f"in-process bare env.step:                 {rates[0]:10.0f} steps/s")
     print(f"in-process served step, auto   format:  {rates[1]:10.0f} steps/s  ({1e3 / rates[1]:.3f} ms/step)")
+    print(f"  64 walks over 16 episodes (restoring):{rates[2]:10.0f} steps/s  ({1e3 / rates[2]:.3f} ms/step)")
     if pickled is None:
         print("in-process served step, pickle format:  n/a (the whole-env pickle cannot save this env)")
     else:
-        print(f"in-process served step, pickle format:  {rates[2]:10.0f} steps/s  ({1e3 / rates[2]:.3f} ms/step)")
+        print(f"in-process served step, pickle format:  {rates[3]:10.0f} steps/s  ({1e3 / rates[3]:.3f} ms/step)")
     print(f"(in {SLICES} alternating slices of each; served / bare {rates[1] / rates[0]:.0%})")
     if args.no_remote:
         return
