@@ -87,6 +87,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--bearer-token-file", default=None, metavar="FILE",
                    help=f"file holding the bearer token every call but health must carry (else "
                         f"${BEARER_TOKEN_ENV_VAR}; never on the command line)")
+    p.add_argument("--step-socket", default=None, metavar="PATH",
+                   help="also answer StepBatch on this Unix domain socket (mode 0600), as length-prefixed frames "
+                        "without gRPC: a client on this host steps there at a fraction of a gRPC round trip's "
+                        "cost (docs/protocols.md); named in every EnvironmentDescription; one process only")
     p.add_argument("--verbose", action="store_true", help="show the stack trace of a failed start")
     return p.parse_args(argv)
 
@@ -106,7 +110,7 @@ def _start(args: argparse.Namespace) -> EnvServer:
     server = EnvServer(envs, host=args.host, port=args.port, seed=args.seed, max_workers=args.workers, tls=tls,
                        bearer_token=bearer_token,
                        max_batch_items=args.max_batch_items, max_request_bytes=args.max_request_bytes,
-                       max_streams=args.max_streams).start()
+                       max_streams=args.max_streams, step_socket=args.step_socket).start()
     if key is None:  # warned only once serving, so a failed start prints its error alone
         logging.getLogger(__name__).warning(RANDOM_KEY_WARNING)
     return server
@@ -118,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.processes < 1:
         print(f"{PROG}: --processes must be at least 1, got {args.processes}", file=sys.stderr)
+        return 1
+    if args.processes > 1 and args.step_socket is not None:
+        print(f"{PROG}: --step-socket serves one process; drop it or use --processes 1", file=sys.stderr)
         return 1
     if args.processes > 1:
         try:
@@ -146,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     for env in server.envs.values():  # which snapshot format each env's tokens use: nothing falls back silently
         print(f"dirpg envserver env {env.env_id}: snapshot format {env.format}; bounds {env.bounds}",
               file=sys.stderr, flush=True)
+    if server.step_socket is not None:
+        print(f"dirpg envserver step socket {server.step_socket.path}", file=sys.stderr, flush=True)
     print(f"dirpg envserver listening on {server.address}", flush=True)
     server.wait()
     return 0

@@ -22,6 +22,7 @@ from dirpg.env.v1 import environment_pb2 as pb
 from dirpg.env.v1 import environment_pb2_grpc as pb_grpc
 from dirpg.envserver.security import (BearerTokenInterceptor, HealthOutsideThePool, ParseInside, ServerTls,
                                      check_bind, notice)
+from dirpg.envserver.step_socket import StepSocketServer
 from dirpg.envserver.streams import DEFAULT_MAX_STREAMS, StreamsOnTheirPool
 from dirpg.served_env import EnvironmentFault, IllegalActionError, ServedEnvironment
 from dirpg.tokens import InvalidTokenError
@@ -74,6 +75,13 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
         self._max_batch_items = max_batch_items
         self._seed_rng = np.random.default_rng(seed)
         self._seed_lock = threading.Lock()
+        self.step_socket = ""  # the step socket's path once one serves (EnvServer), named in every description
+
+    def _describe(self, env: ServedEnvironment) -> pb.EnvironmentDescription:
+        description = env.describe()
+        if self.step_socket:
+            description.step_socket = self.step_socket
+        return description
 
     def _env(self, env_id: str, context) -> ServedEnvironment:
         try:
@@ -89,10 +97,10 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
         return env
 
     def ListEnvironments(self, request, context):
-        return pb.ListEnvironmentsResponse(environments=[e.describe() for e in self._envs.values()])
+        return pb.ListEnvironmentsResponse(environments=[self._describe(e) for e in self._envs.values()])
 
     def DescribeEnvironment(self, request, context):
-        return pb.DescribeEnvironmentResponse(environment=self._env(request.env_id, context).describe())
+        return pb.DescribeEnvironmentResponse(environment=self._describe(self._env(request.env_id, context)))
 
     def ResetEnvironment(self, request, context):
         env = self._env(request.env_id, context)
@@ -123,6 +131,13 @@ class EnvironmentServicer(pb_grpc.EnvironmentServiceServicer):
                 yield self._step_batch(request)
             except CallError as e:
                 e.abort(context, prefix=f"request {n}: ")
+
+    def step_batch_frame(self, request) -> tuple[grpc.StatusCode, bytes]:
+        """StepBatch for the step socket: (OK, the serialized response) or (the status, its message in UTF-8)."""
+        try:
+            return grpc.StatusCode.OK, self._step_batch(request).SerializeToString()
+        except CallError as e:
+            return e.code, e.message.encode()
 
     def _step_batch(self, request) -> pb.StepBatchResponse:
         """The work of one StepBatch request (unary or on a stream); CallError names the failing item."""
@@ -194,7 +209,8 @@ class EnvServer:
     def __init__(self, envs: dict[str, ServedEnvironment], host: str = "127.0.0.1", port: int = 0,
                  seed: int | None = None, max_workers: int = 4, tls: ServerTls | None = None,
                  bearer_token: str | None = None, max_batch_items: int = DEFAULT_MAX_BATCH_ITEMS,
-                 max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, max_streams: int = DEFAULT_MAX_STREAMS):
+                 max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES, max_streams: int = DEFAULT_MAX_STREAMS,
+                 step_socket: str | None = None):
         check_bind(host, tls is not None, bearer_token is not None or (tls is not None and tls.mutual))
         if max_request_bytes < 1024:
             raise ValueError(f"--max-request-bytes must be at least 1024, got {max_request_bytes}")
@@ -210,8 +226,10 @@ class EnvServer:
             options=[("grpc.max_receive_message_length", max_request_bytes),
                      ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
                      ("grpc.so_reuseport", 0)])  # never share a port with another server: see check_port_free
-        pb_grpc.add_EnvironmentServiceServicer_to_server(EnvironmentServicer(envs, seed, max_batch_items),
-                                                         self._server)
+        self._servicer = EnvironmentServicer(envs, seed, max_batch_items)
+        pb_grpc.add_EnvironmentServiceServicer_to_server(self._servicer, self._server)
+        self._step_socket_args = (step_socket, bearer_token, max_request_bytes)
+        self.step_socket: StepSocketServer | None = None
         self._health = health.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         self.envs = envs
@@ -240,6 +258,10 @@ class EnvServer:
         return f"{self.host}:{self.port}"
 
     def start(self) -> EnvServer:
+        path, token, limit = self._step_socket_args
+        if path is not None:  # bound first: a refused path leaves no gRPC server running
+            self.step_socket = StepSocketServer(self._servicer, path, token, limit).start()
+            self._servicer.step_socket = path
         self._server.start()
         for name in ("", SERVICE_NAME):
             self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
@@ -247,6 +269,8 @@ class EnvServer:
 
     def stop(self, grace: float | None = 2.0) -> None:
         self._health.enter_graceful_shutdown()
+        if self.step_socket is not None:
+            self.step_socket.stop()
         self._server.stop(grace).wait()
         self._health_pool.shutdown(wait=False)
         self._streams.shutdown()

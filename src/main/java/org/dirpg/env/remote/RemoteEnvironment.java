@@ -46,6 +46,8 @@ public final class RemoteEnvironment implements Environment {
     private final List<ManagedChannel> channels;
     private final FailoverCaller caller;
     private final StepStreams streams;
+    /** The server's step socket when it offers one on this host (one endpoint), else null. */
+    private final StepSocket socket;
     private final RemoteOptions options;
     private final EnvironmentSpec spec;
     private final int observationWireBytes;
@@ -120,6 +122,9 @@ public final class RemoteEnvironment implements Environment {
             if (!spec.id().equals(envId)) {
                 throw new IllegalStateException("asked to describe " + envId + ", the server described " + spec.id());
             }
+            this.socket = this.channels.size() == 1
+                    ? StepSocket.of(d.getEnvironment().getStepSocket(), this.channels.get(0).authority(), options)
+                    : null;
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -145,6 +150,11 @@ public final class RemoteEnvironment implements Environment {
     /** Batches {@link #stepBatch} sent over step streams so far (the others went as unary StepBatch calls). */
     long streamedBatches() {
         return streams.answered();
+    }
+
+    /** Batches {@link #stepBatch} sent over the server's step socket so far (0 when it offers none here). */
+    public long socketBatches() {
+        return socket == null ? 0 : socket.answered();
     }
 
     /** The endpoints this client calls, in round-robin order. */
@@ -177,13 +187,21 @@ public final class RemoteEnvironment implements Environment {
     }
 
     /**
-     * Steps the batch over the calling thread's StepStream ({@link StepStreams}) when it fits one message, else (or
-     * when the endpoint has no stream, or the stream broke) as {@link #stepBatchAsync} does, with unary calls.
+     * Steps the batch over the server's step socket ({@link StepSocket}) when it offers one on this host and the batch
+     * fits one message, else over the calling thread's StepStream ({@link StepStreams}), else (or when the endpoint
+     * has no stream, or the stream broke) as {@link #stepBatchAsync} does, with unary calls.
      */
     @Override
     public List<Transition> stepBatch(List<State> states, int[] actions) {
         List<RemoteState> remote = own(states, actions);
         List<int[]> chunks = chunks(remote);
+        if (chunks.size() == 1 && socket != null) {
+            StepBatchRequest request = request(remote, actions, 0, actions.length);
+            StepBatchResponse response = socket.step(request, what(actions.length));
+            if (response != null) {
+                return transitions(response, actions.length);
+            }
+        }
         if (chunks.size() == 1 && streams.available()) {
             StepBatchRequest request = request(remote, actions, 0, actions.length);
             StepBatchResponse response = streams.step(request, what(actions.length));
@@ -288,6 +306,9 @@ public final class RemoteEnvironment implements Environment {
     public void close() {
         if (streams != null) {
             streams.close();
+        }
+        if (socket != null) {
+            socket.close();
         }
         for (ManagedChannel c : channels) {
             c.shutdown();

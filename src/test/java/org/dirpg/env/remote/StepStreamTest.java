@@ -43,10 +43,10 @@ class StepStreamTest {
     private final NoisyChainFixture chain = new NoisyChainFixture("Chain-v0", 6, -1);
 
     /**
-     * Random walks whose every batch goes over the stream (stepBatch) and again as a unary call (stepBatchAsync);
-     * returns the number of batches.
+     * Random walks whose every batch goes over stepBatch (the stream, or the step socket where the server offers one)
+     * and again as a unary call (stepBatchAsync); returns the number of batches.
      */
-    private static int assertStreamEqualsUnary(RemoteEnvironment remote, int episodes, int maxSteps, long seed) {
+    static int assertStreamEqualsUnary(RemoteEnvironment remote, int episodes, int maxSteps, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int batches = 0;
         for (int e = 0; e < episodes; e++) {
@@ -231,7 +231,7 @@ class StepStreamTest {
         }
     }
 
-    private static RemoteState forged(RemoteState s) {
+    static RemoteState forged(RemoteState s) {
         byte[] token = s.token().toByteArray();
         token[token.length / 2] ^= 1;
         return new RemoteState(s.envId(), com.google.protobuf.ByteString.copyFrom(token), s.features(), s.legalActions(),
