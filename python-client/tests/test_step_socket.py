@@ -143,6 +143,9 @@ def test_the_hello_must_carry_the_bearer_token(tmp_path):
         frames = Frames(path, HELLO[:3])  # not even the hello's prefix
         assert frames.receive()[0] == grpc.StatusCode.UNAUTHENTICATED.value[0]
         frames.close()
+        frames = Frames(path, b"x" * 10_000)  # a hello longer than any token: refused, not a crashed thread
+        assert frames.receive()[0] == grpc.StatusCode.UNAUTHENTICATED.value[0]
+        frames.close()
     finally:
         server.stop(grace=None)
 

@@ -102,7 +102,10 @@ class StepSocketServer:
 
     def _serve(self, conn: socket.socket) -> None:
         try:
-            hello = _read_frame(conn, len(HELLO) + 4096)
+            try:
+                hello = _read_frame(conn, len(HELLO) + 4096)
+            except _TooLarge:
+                hello = b""  # no hello is that long: refused below
             if hello is None:
                 return
             if not hello.startswith(HELLO) or not hmac.compare_digest(hello[len(HELLO):], self._token):
