@@ -28,6 +28,12 @@ class StepSocketTest {
     @TempDir
     Path dir;
 
+    /** MultiRoom-N6 with 20-step episodes, offering its step socket at {@code socket}. */
+    private static PythonEnvServer withSocket(Path socket) throws java.io.IOException {
+        return PythonEnvServer.start(PythonEnvServerTest.MULTIROOM, PythonEnvServerTest.KEY,
+                "--env-kwargs", "{\"max_steps\": 20}", "--step-socket", socket.toString());
+    }
+
     private static RemoteEnvironment connect(PythonEnvServer server) {
         return RemoteEnvironment.connect(PythonEnvServerTest.MULTIROOM, new EndpointList(List.of(server.endpoint)),
                 RemoteOptions.defaults());
@@ -36,8 +42,7 @@ class StepSocketTest {
     @Test
     void socketResultsAndErrorsAreStepBatchs() throws Exception {
         Path socket = dir.resolve("step.sock");
-        try (PythonEnvServer server = PythonEnvServer.start(PythonEnvServerTest.MULTIROOM, PythonEnvServerTest.KEY,
-                "--env-kwargs", "{\"max_steps\": 20}", "--step-socket", socket.toString());
+        try (PythonEnvServer server = withSocket(socket);
              RemoteEnvironment remote = connect(server)) {
             int batches = StepStreamTest.assertStreamEqualsUnary(remote, 4, 12, 7);
             assertEquals(batches, remote.socketBatches(), "every stepBatch went over the step socket");
@@ -87,8 +92,7 @@ class StepSocketTest {
     @Test
     void aSocketThatCannotBeReachedLeavesTheClientOnGrpc() throws Exception {
         Path socket = dir.resolve("gone.sock");
-        try (PythonEnvServer server = PythonEnvServer.start(PythonEnvServerTest.MULTIROOM, PythonEnvServerTest.KEY,
-                "--env-kwargs", "{\"max_steps\": 20}", "--step-socket", socket.toString());
+        try (PythonEnvServer server = withSocket(socket);
              RemoteEnvironment remote = connect(server)) {
             Files.delete(socket); // the server listens on, but no new connection can find it
             int batches = StepStreamTest.assertStreamEqualsUnary(remote, 2, 8, 9);
