@@ -195,16 +195,12 @@ public final class RemoteEnvironment implements Environment {
     public List<Transition> stepBatch(List<State> states, int[] actions) {
         List<RemoteState> remote = own(states, actions);
         List<int[]> chunks = chunks(remote);
-        if (chunks.size() == 1 && socket != null) {
+        if (chunks.size() == 1 && (socket != null || streams.available())) {
             StepBatchRequest request = request(remote, actions, 0, actions.length);
-            StepBatchResponse response = socket.step(request, what(actions.length));
-            if (response != null) {
-                return transitions(response, actions.length);
+            StepBatchResponse response = socket == null ? null : socket.step(request, what(actions.length));
+            if (response == null && streams.available()) {
+                response = streams.step(request, what(actions.length));
             }
-        }
-        if (chunks.size() == 1 && streams.available()) {
-            StepBatchRequest request = request(remote, actions, 0, actions.length);
-            StepBatchResponse response = streams.step(request, what(actions.length));
             if (response != null) {
                 return transitions(response, actions.length);
             }
